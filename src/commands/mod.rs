@@ -1,0 +1,18 @@
+//! One file per command.
+
+mod events;
+mod sign;
+mod trigger;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::Exit;
+
+pub fn dispatch(command: Command) -> Result<Exit> {
+    match command {
+        Command::Trigger(args) => trigger::run(args),
+        Command::Events(args) => events::run(args),
+        Command::Sign(args) => sign::run(args),
+    }
+}

@@ -1,0 +1,220 @@
+//! `whk sign`: print the signature headers for a payload, or verify a received one and explain why
+//! it fails by trying the usual culprits.
+
+use std::io::Read;
+
+use anyhow::{Context, Result};
+use colored::Colorize;
+use serde_json::Value;
+
+use crate::cli::SignArgs;
+use crate::signature::{key_for, matches_with_key, verify, Received, Scheme, VerifyError};
+use crate::{Exit, UsageError};
+
+/// Payloads larger than this are refused rather than read into memory.
+const MAX_PAYLOAD: u64 = 64 * 1024 * 1024;
+
+pub fn run(args: SignArgs) -> Result<Exit> {
+    let body = read_payload(&args.file)?;
+    let secret = crate::secret::resolve(args.secret.secret.as_deref())?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+
+    let Some(header) = args.verify.as_deref() else {
+        let msg_id = args.id.clone().unwrap_or_else(|| crate::providers::Provider::Stripe.new_id("msg"));
+        for (name, value) in args.provider.sign(&secret, args.timestamp.unwrap_or(now), &msg_id, &body)? {
+            println!("{name}: {value}");
+        }
+        return Ok(Exit::Success);
+    };
+
+    let header = strip_header_name(header, args.provider);
+    let received =
+        Received { scheme: args.provider, header, body: &body, msg_id: args.id.as_deref(), timestamp: args.timestamp };
+    match verify(&received, &secret, args.tolerance, now) {
+        Ok(()) => {
+            println!(
+                "{} the {} signature matches and is within {} s",
+                "valid:".green().bold(),
+                args.provider.name(),
+                args.tolerance
+            );
+            Ok(Exit::Success)
+        }
+        Err(VerifyError::Secret(e)) => Err(e.into()),
+        Err(VerifyError::MissingStandardFields) => {
+            Err(UsageError(VerifyError::MissingStandardFields.to_string()).into())
+        }
+        Err(err) => {
+            println!("{} {err}", "invalid:".red().bold());
+            if let Some(explanation) = explain(&received, &secret, &err) {
+                println!("  likely cause: {explanation}");
+            }
+            Ok(Exit::Refused)
+        }
+    }
+}
+
+fn read_payload(file: &str) -> Result<Vec<u8>> {
+    let mut body = Vec::new();
+    if file == "-" {
+        std::io::stdin()
+            .take(MAX_PAYLOAD + 1)
+            .read_to_end(&mut body)
+            .context("cannot read the payload from standard input")?;
+    } else {
+        std::fs::File::open(file)
+            .and_then(|f| f.take(MAX_PAYLOAD + 1).read_to_end(&mut body))
+            .with_context(|| format!("cannot read the payload file {file}"))?;
+    }
+    if body.len() as u64 > MAX_PAYLOAD {
+        anyhow::bail!(UsageError(format!(
+            "{file} is larger than {} MiB; webhook payloads are far smaller",
+            MAX_PAYLOAD >> 20
+        )));
+    }
+    Ok(body)
+}
+
+/// Accepts a pasted `Stripe-Signature: t=…` line as well as the bare value.
+fn strip_header_name(header: &str, scheme: Scheme) -> &str {
+    let name = scheme.signature_header();
+    match header.split_once(':') {
+        Some((k, v)) if k.trim().eq_ignore_ascii_case(name) => v.trim(),
+        _ => header.trim(),
+    }
+}
+
+/// Tries what usually breaks a signature and names the first variant that would have matched.
+fn explain(r: &Received, secret: &str, err: &VerifyError) -> Option<String> {
+    match err {
+        VerifyError::Malformed(_) => other_scheme_hint(r),
+        VerifyError::TooOld(..) => Some(
+            "the signature itself is right but old: the delivery is being replayed, or this machine's clock differs from the sender's".into(),
+        ),
+        VerifyError::TooNew(..) => Some("the signature is right but dated in the future: check the sender's clock".into()),
+        VerifyError::NoMatch => body_culprit(r, secret).or_else(|| secret_culprit(r, secret)).or_else(|| {
+            Some("no usual culprit fits: the secret differs from the sender's, or the body was changed in content".into())
+        }),
+        VerifyError::Secret(_) | VerifyError::MissingStandardFields => None,
+    }
+}
+
+fn other_scheme_hint(r: &Received) -> Option<String> {
+    let looks_standard = r.header.trim_start().starts_with("v1,");
+    let looks_timestamped = r.header.contains("t=") && r.header.contains("v1=");
+    match r.scheme {
+        Scheme::Stripe | Scheme::Fintoc if looks_standard => {
+            Some("this is a Standard Webhooks signature (`v1,<base64>`): verify with --provider standard".into())
+        }
+        Scheme::Standard if looks_timestamped => {
+            Some("this is a Stripe/Fintoc signature (`t=…,v1=…`): verify with --provider stripe or fintoc".into())
+        }
+        _ => None,
+    }
+}
+
+fn body_culprit(r: &Received, secret: &str) -> Option<String> {
+    let key = key_for(r.scheme, secret).ok()?;
+    let fits = |candidate: &[u8]| matches_with_key(r, &key, candidate).unwrap_or(false);
+    let body = r.body;
+    if let Some(stripped) = body.strip_suffix(b"\n") {
+        if fits(stripped) || stripped.strip_suffix(b"\r").is_some_and(fits) {
+            return Some(
+                "a trailing newline was added to the body after signing (verify the raw bytes as received)".into(),
+            );
+        }
+    }
+    if fits(&[body, b"\n"].concat()) {
+        return Some("the body lost its trailing newline after signing (verify the raw bytes as received)".into());
+    }
+    let value: Value = serde_json::from_slice(body).ok()?;
+    if reserialisations(&value).iter().any(|candidate| candidate.as_slice() != body && fits(candidate)) {
+        return Some(
+            "the body was re-serialised (whitespace or key order changed) after signing: verify the raw request bytes, not parsed-and-dumped JSON".into(),
+        );
+    }
+    None
+}
+
+fn secret_culprit(r: &Received, secret: &str) -> Option<String> {
+    let fits = |key: &[u8]| matches_with_key(r, key, r.body).unwrap_or(false);
+    let bare = secret.strip_prefix("whsec_");
+    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, bare.unwrap_or(secret)).ok();
+    match r.scheme {
+        Scheme::Stripe | Scheme::Fintoc => {
+            if bare.is_some_and(|b| fits(b.as_bytes())) {
+                return Some("the sender signed with the secret WITHOUT its `whsec_` prefix; Stripe and Fintoc key with the whole string".into());
+            }
+            if bare.is_none() && fits(format!("whsec_{secret}").as_bytes()) {
+                return Some(
+                    "the secret lacks its `whsec_` prefix: the whole string, prefix included, is the key".into(),
+                );
+            }
+            if decoded.is_some_and(|d| fits(&d)) {
+                return Some("the sender base64-decoded the secret (the Standard Webhooks way); Stripe and Fintoc use the string as is".into());
+            }
+        }
+        Scheme::Standard => {
+            if fits(secret.as_bytes()) {
+                return Some("the sender used the secret string as the key; Standard Webhooks keys with the base64-decoded part after `whsec_`".into());
+            }
+            if let Some(b) = bare {
+                if fits(b.as_bytes()) {
+                    return Some("the sender used the base64 text as the key without decoding it".into());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The ways a framework commonly re-serialises JSON: compact, pretty, sorted keys, Python's spacing.
+fn reserialisations(value: &Value) -> Vec<Vec<u8>> {
+    let sorted = sort_keys(value);
+    let mut out = Vec::new();
+    for v in [value, &sorted] {
+        out.push(serde_json::to_vec(v).unwrap_or_default());
+        out.push(serde_json::to_vec_pretty(v).unwrap_or_default());
+        let mut python = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut python, PythonFormatter);
+        if serde::Serialize::serialize(v, &mut ser).is_ok() {
+            out.push(python);
+        }
+    }
+    out
+}
+
+fn sort_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sort_keys(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sort_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `json.dumps` with default separators: `", "` and `": "`.
+struct PythonFormatter;
+
+impl serde_json::ser::Formatter for PythonFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+}

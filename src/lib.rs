@@ -1,0 +1,69 @@
+//! whk: test Stripe and Fintoc webhooks locally and offline.
+//!
+//! `run` is the whole program; `main.rs` only hands it the arguments, and tests call it in-process.
+
+pub mod catalog;
+pub mod cli;
+mod commands;
+pub mod deliver;
+pub mod event;
+mod output;
+pub mod patch;
+pub mod providers;
+pub mod secret;
+pub mod signature;
+pub mod target;
+pub mod template;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+/// A usage or input error that has no more specific type: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The documented exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Delivered with a 2xx, or a signature verified.
+    Success = 0,
+    /// The endpoint answered otherwise, or a signature did not verify.
+    Refused = 1,
+    /// Usage or input error.
+    Usage = 2,
+    /// Could not connect, or timed out.
+    Unreachable = 3,
+}
+
+/// Parses `args` (program name first), runs the command and returns the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { Exit::Usage as i32 } else { Exit::Success as i32 };
+        }
+    };
+    output::init_color(cli.color);
+    match commands::dispatch(cli.command) {
+        Ok(exit) => exit as i32,
+        Err(err) => {
+            output::error(&format!("{err:#}"));
+            exit_for(&err) as i32
+        }
+    }
+}
+
+fn exit_for(err: &anyhow::Error) -> Exit {
+    if err.chain().any(|cause| cause.downcast_ref::<deliver::DeliveryError>().is_some()) {
+        Exit::Unreachable
+    } else {
+        Exit::Usage
+    }
+}

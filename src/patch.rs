@@ -1,0 +1,180 @@
+//! `--override`, `--add` and `--remove`: edits to a generated event by dotted path.
+//!
+//! Paths are relative to the resource (`data.object` for Stripe, `data` for Fintoc), so
+//! `amount=500` changes the payout's amount; a leading `event.` reaches the envelope instead
+//! (`event.livemode=true`, `event.data.previous_attributes.status=paid`). Numeric segments index arrays.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Patch {
+    /// Replace a value that exists.
+    Override(String, Value),
+    /// Set a value only where it is missing.
+    Add(String, Value),
+    Remove(String),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PatchError {
+    #[error("`{0}` is not PATH=VALUE (for example amount=500 or metadata.order_id=\"42\")")]
+    NotAssignment(String),
+    #[error("empty path in `{0}`: name a field such as amount or event.livemode")]
+    EmptyPath(String),
+    #[error("`{path}`: `{segment}` does not exist in this event{hint}")]
+    Missing { path: String, segment: String, hint: String },
+    #[error("`{path}`: `{segment}` is inside {kind}, which has no fields; the path does not fit this event")]
+    NotContainer { path: String, segment: String, kind: &'static str },
+    #[error("`{path}`: index {index} is past the end of a list of {len}")]
+    OutOfRange { path: String, index: usize, len: usize },
+}
+
+/// `PATH=VALUE`; VALUE is JSON where it parses as JSON, a string otherwise.
+pub fn parse_assignment(s: &str) -> Result<(String, Value), PatchError> {
+    let (path, raw) = s.split_once('=').ok_or_else(|| PatchError::NotAssignment(s.to_string()))?;
+    if path.trim().is_empty() {
+        return Err(PatchError::EmptyPath(s.to_string()));
+    }
+    let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    Ok((path.trim().to_string(), value))
+}
+
+/// Applies one patch. `resource_path` is where the resource sits in the envelope.
+pub fn apply(event: &mut Value, resource_path: &[&str], patch: &Patch) -> Result<(), PatchError> {
+    let path = match patch {
+        Patch::Override(p, _) | Patch::Add(p, _) | Patch::Remove(p) => p,
+    };
+    let segments: Vec<&str> = match path.strip_prefix("event.") {
+        Some(rest) => rest.split('.').collect(),
+        None => resource_path.iter().copied().chain(path.split('.')).collect(),
+    };
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(PatchError::EmptyPath(path.clone()));
+    }
+    let (last, parents) = segments.split_last().expect("split on '.' yields at least one segment");
+    let mut node = event;
+    for segment in parents {
+        node = child(node, segment, path)?;
+    }
+    match (patch, node) {
+        (Patch::Override(_, value), parent) => *child(parent, last, path)? = value.clone(),
+        (Patch::Remove(_), Value::Object(map)) => {
+            map.shift_remove(*last).ok_or_else(|| missing(path, last, false))?;
+        }
+        (Patch::Remove(_), Value::Array(items)) => {
+            let index = index(last, items.len(), path)?;
+            items.remove(index);
+        }
+        (Patch::Add(_, value), Value::Object(map)) => {
+            map.entry(last.to_string()).or_insert_with(|| value.clone());
+        }
+        (Patch::Add(_, value), Value::Array(items)) => {
+            // Appending is the only way to add to a list; an existing index is left alone.
+            let i: usize = last.parse().map_err(|_| missing(path, last, false))?;
+            if i == items.len() {
+                items.push(value.clone());
+            } else if i > items.len() {
+                return Err(PatchError::OutOfRange { path: path.clone(), index: i, len: items.len() });
+            }
+        }
+        (_, other) => return Err(not_container(path, last, other)),
+    }
+    Ok(())
+}
+
+fn child<'a>(node: &'a mut Value, segment: &str, path: &str) -> Result<&'a mut Value, PatchError> {
+    match node {
+        Value::Object(map) => map.get_mut(segment).ok_or_else(|| missing(path, segment, true)),
+        Value::Array(items) => {
+            let i = index(segment, items.len(), path)?;
+            Ok(&mut items[i])
+        }
+        other => Err(not_container(path, segment, other)),
+    }
+}
+
+fn index(segment: &str, len: usize, path: &str) -> Result<usize, PatchError> {
+    let i: usize = segment.parse().map_err(|_| PatchError::Missing {
+        path: path.to_string(),
+        segment: segment.to_string(),
+        hint: " (that part is a list: use a number such as 0)".into(),
+    })?;
+    if i >= len {
+        return Err(PatchError::OutOfRange { path: path.to_string(), index: i, len });
+    }
+    Ok(i)
+}
+
+fn missing(path: &str, segment: &str, suggest_add: bool) -> PatchError {
+    let hint = if suggest_add && !path.starts_with("event.") {
+        " (use --add to create a field; prefix with `event.` to reach the envelope)".to_string()
+    } else if suggest_add {
+        " (use --add to create a field)".to_string()
+    } else {
+        String::new()
+    };
+    PatchError::Missing { path: path.to_string(), segment: segment.to_string(), hint }
+}
+
+fn not_container(path: &str, segment: &str, value: &Value) -> PatchError {
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    PatchError::NotContainer { path: path.to_string(), segment: segment.to_string(), kind }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const RES: &[&str] = &["data", "object"];
+
+    fn event() -> Value {
+        json!({"id": "evt_1", "data": {"object": {"amount": 1, "metadata": {}, "items": [{"q": 1}], "n": null}}})
+    }
+
+    #[test]
+    fn assignment_values_are_json_or_strings() {
+        assert_eq!(parse_assignment("a=5").unwrap(), ("a".into(), json!(5)));
+        assert_eq!(parse_assignment("a=hello").unwrap(), ("a".into(), json!("hello")));
+        assert_eq!(parse_assignment("a=\"5\"").unwrap(), ("a".into(), json!("5")));
+        assert_eq!(parse_assignment("a=x=y").unwrap(), ("a".into(), json!("x=y")));
+        assert_eq!(parse_assignment("nope"), Err(PatchError::NotAssignment("nope".into())));
+        assert_eq!(parse_assignment("=1"), Err(PatchError::EmptyPath("=1".into())));
+    }
+
+    #[test]
+    fn override_add_remove() {
+        let mut e = event();
+        apply(&mut e, RES, &Patch::Override("amount".into(), json!(9))).unwrap();
+        apply(&mut e, RES, &Patch::Override("items.0.q".into(), json!(3))).unwrap();
+        apply(&mut e, RES, &Patch::Add("metadata.k".into(), json!("v"))).unwrap();
+        apply(&mut e, RES, &Patch::Add("amount".into(), json!(100))).unwrap();
+        apply(&mut e, RES, &Patch::Add("items.1".into(), json!({"q": 2}))).unwrap();
+        apply(&mut e, RES, &Patch::Remove("n".into())).unwrap();
+        apply(&mut e, RES, &Patch::Override("event.id".into(), json!("evt_2"))).unwrap();
+        assert_eq!(
+            e,
+            json!({"id": "evt_2", "data": {"object": {"amount": 9, "metadata": {"k": "v"}, "items": [{"q": 3}, {"q": 2}]}}})
+        );
+    }
+
+    #[test]
+    fn paths_that_do_not_fit_are_errors() {
+        let mut e = event();
+        let err = apply(&mut e, RES, &Patch::Override("nope".into(), json!(1))).unwrap_err().to_string();
+        assert!(err.contains("`nope` does not exist") && err.contains("--add"), "{err}");
+        let err = apply(&mut e, RES, &Patch::Override("amount.x".into(), json!(1))).unwrap_err();
+        assert!(matches!(err, PatchError::NotContainer { kind: "a number", .. }));
+        let err = apply(&mut e, RES, &Patch::Remove("items.4".into())).unwrap_err();
+        assert_eq!(err, PatchError::OutOfRange { path: "items.4".into(), index: 4, len: 1 });
+        assert!(matches!(apply(&mut e, RES, &Patch::Remove("a..b".into())), Err(PatchError::EmptyPath(_))));
+        assert_eq!(e, event(), "a failed patch changes nothing");
+    }
+}

@@ -1,0 +1,74 @@
+//! The signing secret: `--secret`, else `WHK_SECRET`, else a local secret generated once and kept
+//! owner-only in the config directory, so every whk command (and the user's app) shares it.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use base64::Engine;
+use rand::RngCore;
+
+/// `$WHK_CONFIG_DIR`, else the platform's config directory plus `whk`.
+pub fn config_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("WHK_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::config_dir().map(|d| d.join("whk")).context("cannot find a config directory: set WHK_CONFIG_DIR or HOME")
+}
+
+/// The secret given, or the local one (created on first use).
+pub fn resolve(given: Option<&str>) -> Result<String> {
+    match given {
+        Some(s) if s.trim().is_empty() => {
+            anyhow::bail!(crate::UsageError("the secret is empty: pass --secret whsec_… or unset WHK_SECRET".into()))
+        }
+        Some(s) => Ok(s.to_string()),
+        None => local_secret(),
+    }
+}
+
+fn local_secret() -> Result<String> {
+    let dir = config_dir()?;
+    let path = dir.join("secret");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if !s.trim().is_empty() => return Ok(s.trim().to_string()),
+        Ok(_) => anyhow::bail!("{} is empty: delete it and whk will make a new secret", path.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot read the local secret {}", path.display())),
+    }
+    create_private_dir(&dir)?;
+    let mut bytes = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    // `whsec_` + base64 works both as a Stripe/Fintoc key string and as a Standard Webhooks key.
+    let secret = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(bytes));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(&path) {
+        Ok(mut file) => {
+            file.write_all(secret.as_bytes())
+                .and_then(|_| file.sync_all())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(secret)
+        }
+        // Another whk process made it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => local_secret(),
+        Err(e) => Err(e).with_context(|| format!("cannot create the local secret {}", path.display())),
+    }
+}
+
+/// Creates the config directory readable by its owner only (it holds secrets).
+fn create_private_dir(dir: &std::path::Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))
+}
+
+/// `whsec_abcd…` — enough to tell secrets apart, never enough to use one.
+pub fn mask(secret: &str) -> String {
+    let shown: String = secret.chars().take(if secret.starts_with("whsec_") { 10 } else { 4 }).collect();
+    format!("{shown}…")
+}

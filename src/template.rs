@@ -1,0 +1,210 @@
+//! Placeholder rendering for event templates (the syntax is documented in templates/README.md).
+
+use std::collections::HashMap;
+
+use rand::distributions::{Alphanumeric, DistString};
+use rand::Rng;
+use serde_json::Value;
+
+use crate::providers::Provider;
+
+/// Everything a placeholder can draw on while one event is rendered. Ids are remembered so that one
+/// placeholder names the same object everywhere in the event.
+pub struct RenderContext {
+    provider: Provider,
+    livemode: bool,
+    now: i64,
+    ids: HashMap<String, String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RenderError {
+    #[error("unknown placeholder `{{{{{0}}}}}` (see templates/README.md for the list)")]
+    UnknownPlaceholder(String),
+    #[error("unclosed placeholder in `{0}`: a `{{{{` has no matching `}}}}`")]
+    Unclosed(String),
+    #[error("bad time offset in `{{{{{0}}}}}`: use a whole number of seconds or N m/h/d, e.g. now-3600 or iso+2d")]
+    BadOffset(String),
+}
+
+impl RenderContext {
+    pub fn new(provider: Provider, account: Option<&str>, livemode: bool, now: i64) -> Self {
+        let mut ids = HashMap::new();
+        if let Some(account) = account {
+            ids.insert("acct".to_string(), account.to_string());
+        }
+        RenderContext { provider, livemode, now, ids }
+    }
+
+    /// The connected account named by `{{account}}`: the one given, else one made up for this event.
+    pub fn account(&mut self) -> String {
+        self.id("acct")
+    }
+
+    /// A fresh id for `prefix`, stable for this context (`prefix#label` gives a distinct one).
+    pub fn id(&mut self, key: &str) -> String {
+        if let Some(id) = self.ids.get(key) {
+            return id.clone();
+        }
+        let prefix = key.split('#').next().unwrap_or(key);
+        let id = self.provider.new_id(prefix);
+        self.ids.insert(key.to_string(), id.clone());
+        id
+    }
+
+    pub fn render(&mut self, value: &Value) -> Result<Value, RenderError> {
+        Ok(match value {
+            Value::String(s) if s.contains("{{") => self.render_string(s)?,
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.render(v)).collect::<Result<_, _>>()?),
+            Value::Object(map) => Value::Object(
+                map.iter().map(|(k, v)| Ok((k.clone(), self.render(v)?))).collect::<Result<_, RenderError>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    fn render_string(&mut self, s: &str) -> Result<Value, RenderError> {
+        // A string that is exactly one placeholder may become a number or a boolean.
+        if let Some(inner) = s.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) {
+            if !inner.contains("{{") && !inner.contains("}}") {
+                return self.expand(inner.trim());
+            }
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find("}}").ok_or_else(|| RenderError::Unclosed(s.to_string()))?;
+            match self.expand(after[..end].trim())? {
+                Value::String(text) => out.push_str(&text),
+                other => out.push_str(&other.to_string()),
+            }
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        Ok(Value::String(out))
+    }
+
+    fn expand(&mut self, token: &str) -> Result<Value, RenderError> {
+        let unknown = || RenderError::UnknownPlaceholder(token.to_string());
+        if let Some(key) = token.strip_prefix("id:") {
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '#') {
+                return Err(unknown());
+            }
+            return Ok(Value::String(self.id(key)));
+        }
+        if let Some(n) = token.strip_prefix("rand:") {
+            let n = random_length(n).ok_or_else(unknown)?;
+            return Ok(Value::String(Alphanumeric.sample_string(&mut rand::thread_rng(), n)));
+        }
+        if let Some(n) = token.strip_prefix("digits:") {
+            let n = random_length(n).ok_or_else(unknown)?;
+            let mut rng = rand::thread_rng();
+            return Ok(Value::String((0..n).map(|_| char::from(b'0' + rng.gen_range(0..10))).collect()));
+        }
+        match token {
+            "account" => return Ok(Value::String(self.account())),
+            "livemode" => return Ok(Value::Bool(self.livemode)),
+            "mode" => return Ok(Value::String(if self.livemode { "live" } else { "test" }.into())),
+            _ => {}
+        }
+        if let Some(offset) = token.strip_prefix("now") {
+            return Ok(Value::from(
+                self.now + parse_offset(offset).ok_or_else(|| RenderError::BadOffset(token.into()))?,
+            ));
+        }
+        if let Some(offset) = token.strip_prefix("iso") {
+            let at = self.now + parse_offset(offset).ok_or_else(|| RenderError::BadOffset(token.into()))?;
+            return Ok(Value::String(iso_seconds(at)));
+        }
+        Err(unknown())
+    }
+}
+
+/// Random runs are for tokens and account numbers; a cap keeps a typo from allocating gigabytes.
+fn random_length(s: &str) -> Option<usize> {
+    s.parse().ok().filter(|n| (1..=256).contains(n))
+}
+
+/// `""`, `-3600`, `+2d`, `-90m` → seconds.
+fn parse_offset(s: &str) -> Option<i64> {
+    if s.is_empty() {
+        return Some(0);
+    }
+    let (sign, rest) = match s.as_bytes()[0] {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (digits, unit) = match rest.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&rest[..i], c),
+        _ => (rest, 's'),
+    };
+    let n: i64 = digits.parse().ok()?;
+    let scale = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        _ => return None,
+    };
+    Some(sign * n * scale)
+}
+
+fn system_time(unix: i64) -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64)
+}
+
+/// `2026-11-23T08:00:00Z`, the form Fintoc uses inside resources.
+pub fn iso_seconds(unix: i64) -> String {
+    humantime::format_rfc3339_seconds(system_time(unix)).to_string()
+}
+
+/// `2026-11-23T08:00:00.123Z`, the form of Fintoc's event `created_at`.
+pub fn iso_millis(at: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_millis(at).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ctx() -> RenderContext {
+        RenderContext::new(Provider::Stripe, Some("acct_1Given"), true, 1_000_000)
+    }
+
+    #[test]
+    fn whole_placeholders_become_typed_values() {
+        let out = ctx()
+            .render(&json!({"t": "{{now-1h}}", "l": "{{livemode}}", "m": "{{mode}}", "a": "{{account}}"}))
+            .unwrap();
+        assert_eq!(out, json!({"t": 996_400, "l": true, "m": "live", "a": "acct_1Given"}));
+    }
+
+    #[test]
+    fn ids_are_stable_within_an_event_and_labels_differ() {
+        let out = ctx().render(&json!(["{{id:po}}", "{{id:po}}", "{{id:po#2}}", "x_{{id:po}}_y"])).unwrap();
+        let a = out[0].as_str().unwrap();
+        assert!(a.starts_with("po_") && a.len() == 3 + 24, "{a}");
+        assert_eq!(out[1], out[0]);
+        assert_ne!(out[2], out[0]);
+        assert_eq!(out[3], json!(format!("x_{a}_y")));
+    }
+
+    #[test]
+    fn iso_and_offsets() {
+        assert_eq!(ctx().render(&json!("{{iso+1d}}")).unwrap(), json!("1970-01-13T13:46:40Z"));
+        assert_eq!(parse_offset("-90m"), Some(-5_400));
+        assert_eq!(parse_offset("+x"), None);
+        assert_eq!(parse_offset("5"), None);
+    }
+
+    #[test]
+    fn errors_name_the_placeholder() {
+        assert_eq!(ctx().render(&json!("{{nope}}")), Err(RenderError::UnknownPlaceholder("nope".into())));
+        assert_eq!(ctx().render(&json!("a {{id:x")), Err(RenderError::Unclosed("a {{id:x".into())));
+        assert_eq!(ctx().render(&json!("{{now+3y}}")), Err(RenderError::BadOffset("now+3y".into())));
+    }
+}
