@@ -44,8 +44,8 @@ impl SignedRequest {
             out.push_str(&format!("{k}: {v}\n"));
         }
         out.push('\n');
+        // No newline after the body: what is printed is exactly what would be signed and sent.
         out.push_str(&String::from_utf8_lossy(&self.body));
-        out.push('\n');
         out
     }
 }

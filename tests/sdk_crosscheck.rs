@@ -1,0 +1,179 @@
+//! Every event whk generates must be accepted by the providers' official SDK verifiers, the code
+//! users' servers actually run: stripe-python and fintoc-python (tests/sdk/receiver.py) and
+//! stripe-node (tests/sdk/receiver.mjs). Each SDK sits behind a real HTTP server on loopback and is
+//! fed by the real whk binary, so headers, body bytes and signatures are checked exactly as sent.
+//!
+//! `./scripts/test` installs the pinned SDKs and sets WHK_SDK_PYTHON and WHK_SDK_NODE.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+const SECRET: &str = "whsec_sdkCrosscheck4f2bX9qLm0TzR7wVc3";
+const ACCOUNT: &str = "acct_1Nv0FGQ9RKHgCVdK";
+
+#[test]
+fn python_sdks_accept_every_event() {
+    let mut receiver = Command::new(sdk_tool("WHK_SDK_PYTHON"));
+    receiver.arg(sdk_dir().join("receiver.py"));
+    crosscheck(receiver, None);
+}
+
+#[test]
+fn stripe_node_accepts_every_stripe_event() {
+    let node = sdk_tool("WHK_SDK_NODE");
+    assert!(sdk_dir().join("node_modules/stripe").is_dir(), "tests/sdk/node_modules lacks stripe: run ./scripts/test");
+    let mut receiver = Command::new(node);
+    // receiver.mjs imports `stripe`, which node resolves from the node_modules beside the script.
+    receiver.arg(sdk_dir().join("receiver.mjs")).current_dir(sdk_dir());
+    crosscheck(receiver, Some("stripe"));
+}
+
+/// Delivers every event of `provider` (of all providers when None) to the receiver, and every Stripe
+/// event once more as a Connect event. All refusals are gathered before failing, so one run lists them all.
+fn crosscheck(receiver: Command, provider: Option<&str>) {
+    let whk = Whk::new();
+    let mut deliveries = Vec::new();
+    for (provider, kind) in whk.events(provider) {
+        let event = format!("{provider}:{kind}");
+        if provider == "stripe" {
+            deliveries.push(vec![event.clone(), "--account".into(), ACCOUNT.into()]);
+        }
+        deliveries.push(vec![event]);
+    }
+    assert!(!deliveries.is_empty(), "whk events --json listed no event");
+
+    let receiver = Receiver::start(receiver);
+    let refusals: Vec<String> =
+        deliveries.iter().filter_map(|args| whk.deliver(receiver.port, args, SECRET).err()).collect();
+    assert!(
+        refusals.is_empty(),
+        "{} of {} deliveries were refused:\n{}\nreceiver's log:\n{}",
+        refusals.len(),
+        deliveries.len(),
+        refusals.join("\n"),
+        receiver.log()
+    );
+
+    // A receiver that answered 200 to anything would prove nothing: it must refuse a wrong secret.
+    let forged = whk.deliver(receiver.port, &deliveries[0], "whsec_notTheSecret");
+    assert!(forged.is_err(), "the receiver accepted an event signed with the wrong secret");
+    println!("{} deliveries accepted by {:?}", deliveries.len(), receiver.program);
+}
+
+/// The whk binary under test, with a config folder of its own so no real config is read or written.
+struct Whk {
+    config: TempDir,
+}
+
+impl Whk {
+    fn new() -> Whk {
+        Whk { config: tempfile::tempdir().expect("temporary folder") }
+    }
+
+    fn run<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_whk"))
+            .args(args)
+            .env("WHK_CONFIG_DIR", self.config.path())
+            .env_remove("WHK_TEMPLATES") // a developer's own templates would change the events
+            .output()
+            .expect("run whk")
+    }
+
+    /// (provider, type) of every event `whk events --json` lists, of one provider or all.
+    fn events(&self, provider: Option<&str>) -> Vec<(String, String)> {
+        let out = self.run(&["events", "--json"]);
+        assert!(out.status.success(), "whk events --json failed: {}", String::from_utf8_lossy(&out.stderr));
+        let list: Vec<Value> = serde_json::from_slice(&out.stdout).expect("whk events --json prints a JSON array");
+        list.iter()
+            .map(|e| (e["provider"].as_str().unwrap().to_owned(), e["type"].as_str().unwrap().to_owned()))
+            .filter(|(p, _)| provider.is_none_or(|want| p == want))
+            .collect()
+    }
+
+    /// `whk trigger ARGS --forward-to 127.0.0.1:PORT/hook --secret SECRET --json`: Ok when whk exits 0
+    /// and reports "ok":true, which it does only for a 2xx, and the receivers answer 2xx only for a verified event.
+    fn deliver(&self, port: u16, args: &[String], secret: &str) -> Result<(), String> {
+        let target = format!("127.0.0.1:{port}/hook");
+        let mut all = vec!["trigger"];
+        all.extend(args.iter().map(String::as_str));
+        all.extend(["--forward-to", target.as_str(), "--secret", secret, "--json"]);
+        let out = self.run(&all);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        if out.status.success() && report["ok"] == Value::Bool(true) {
+            return Ok(());
+        }
+        Err(format!(
+            "whk {}: {}\n  stdout: {}  stderr: {}",
+            all.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// A running receiver; dropping it kills it, so a failed assert never leaves a server behind.
+struct Receiver {
+    child: Child,
+    program: String,
+    port: u16,
+    log: PathBuf,
+    _dir: TempDir,
+}
+
+impl Receiver {
+    /// Starts `command PORT=0` and waits for the `PORT <n>` line it prints once it listens,
+    /// so no request races the server's start. Its stderr, the verdicts, goes to a log file.
+    fn start(mut command: Command) -> Receiver {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let log = dir.path().join("receiver.log");
+        let child = command
+            .arg("0")
+            .env("WHK_TEST_SECRET", SECRET)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(File::create(&log).expect("receiver log"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        let program = format!("{command:?}");
+        let mut receiver = Receiver { child, program, port: 0, log, _dir: dir };
+
+        let mut line = String::new();
+        let stdout = receiver.child.stdout.take().expect("piped stdout");
+        BufReader::new(stdout).read_line(&mut line).expect("read the receiver's stdout");
+        receiver.port = match line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()) {
+            Some(port) => port,
+            None => panic!("{} printed {line:?}, not `PORT <n>`; its log:\n{}", receiver.program, receiver.log()),
+        };
+        receiver
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An SDK runtime that ./scripts/test provides; without it the test fails rather than skips,
+/// so a green run always means the SDKs were consulted.
+fn sdk_tool(var: &str) -> PathBuf {
+    match std::env::var_os(var) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => panic!("{var} is not set: run ./scripts/test, which installs the official SDKs and sets it"),
+    }
+}
+
+fn sdk_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk")
+}
