@@ -10,6 +10,7 @@ pub mod event;
 mod output;
 pub mod patch;
 pub mod providers;
+pub mod relay;
 pub mod secret;
 pub mod signature;
 pub mod target;

@@ -1,6 +1,7 @@
 //! One file per command.
 
 mod events;
+mod listen;
 mod sign;
 mod trigger;
 
@@ -14,5 +15,6 @@ pub fn dispatch(command: Command) -> Result<Exit> {
         Command::Trigger(args) => trigger::run(args),
         Command::Events(args) => events::run(args),
         Command::Sign(args) => sign::run(args),
+        Command::Listen(args) => listen::run(args),
     }
 }

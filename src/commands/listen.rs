@@ -1,0 +1,154 @@
+//! `whk listen`: turn the flags into a relay configuration, say where things are, and run it.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use anyhow::Result;
+use colored::Colorize;
+
+use crate::cli::ListenArgs;
+use crate::deliver::parse_header;
+use crate::output;
+use crate::relay::{self, routing::Routing, RelayConfig};
+use crate::signature::Scheme;
+use crate::target::{parse_target, DEFAULT_LISTEN_PORT};
+use crate::{Exit, UsageError};
+
+pub fn run(args: ListenArgs) -> Result<Exit> {
+    let secret = crate::secret::resolve(args.secret.secret.as_deref())?;
+    if args.print_secret {
+        println!("{secret}");
+        return Ok(Exit::Success);
+    }
+    let addr = listen_addr(&args)?;
+    let routing = routing(&args)?;
+    let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
+    let connect_headers = args.connect_headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
+    let verify_secrets = args.verify_secrets.iter().map(|s| verify_secret(s)).collect::<Result<Vec<_>>>()?;
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
+    }
+    let log_path = relay::log_path(args.log)?;
+    let summary = routing_summary(&routing);
+    let config = RelayConfig {
+        addr,
+        routing,
+        secret: secret.clone(),
+        verify_secrets,
+        skip_verify: args.skip_verify,
+        max_body: args.max_body,
+        retries: args.retries,
+        timeout: Duration::from_secs_f64(args.timeout),
+        headers,
+        connect_headers,
+        log_path: log_path.clone(),
+        format: args.format,
+        exit_after: args.exit_after,
+    };
+    relay::run(config, |console, bound, resumed| {
+        console.info(&format!("{} listening on http://{bound} (Ctrl-C to stop)", "Ready!".green().bold()));
+        console.info(&summary);
+        console.info(&format!("Event log: {}", log_path.display()));
+        // The app needs the secret; a CI log does not. Show it only to a person at a terminal.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            console.info(&format!("Your webhook signing secret is {}", secret.bold()));
+        } else {
+            console.info(&format!(
+                "Your webhook signing secret is {} (masked off a terminal: `whk listen --print-secret` prints it)",
+                crate::secret::mask(&secret)
+            ));
+        }
+        if resumed > 0 {
+            console.info(&format!("Resuming {resumed} deliveries left pending by the last run"));
+        }
+    })
+}
+
+fn listen_addr(args: &ListenArgs) -> Result<SocketAddr> {
+    let addr: SocketAddr = match (&args.addr, args.port) {
+        (Some(a), _) => a
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut it| it.next())
+            .ok_or_else(|| UsageError(format!("--addr `{a}` is not HOST:PORT (for example 127.0.0.1:7171)")))?,
+        (None, port) => SocketAddr::from(([127, 0, 0, 1], port.unwrap_or(DEFAULT_LISTEN_PORT))),
+    };
+    if !addr.ip().is_loopback() {
+        if !args.allow_remote {
+            anyhow::bail!(UsageError(format!(
+                "{addr} is not a loopback address: anyone who can reach it could post events. Pass --allow-remote if you mean it"
+            )));
+        }
+        output::warn(&format!("listening on {addr}, reachable from other machines"));
+    }
+    Ok(addr)
+}
+
+fn routing(args: &ListenArgs) -> Result<Routing> {
+    let url = |s: &str| parse_target(s).map(|u| u.to_string());
+    let mut routes = Vec::new();
+    for raw in &args.routes {
+        let (glob, target) =
+            raw.split_once('=').filter(|(g, t)| !g.trim().is_empty() && !t.trim().is_empty()).ok_or_else(|| {
+                UsageError(format!("--route `{raw}` is not TYPE_OR_GLOB=URL (for example 'link.created=8000/widget')"))
+            })?;
+        routes.push((glob.trim().to_string(), url(target.trim())?));
+    }
+    Ok(Routing {
+        forward_to: args.forward_to.as_deref().map(url).transpose()?,
+        connect_to: args.forward_connect_to.as_deref().map(url).transpose()?,
+        routes,
+        only: args.events.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
+    })
+}
+
+fn verify_secret(raw: &str) -> Result<(Scheme, String)> {
+    let bad = || {
+        UsageError(format!(
+            "--verify-secret expects PROVIDER=SECRET with provider stripe, fintoc or standard, got `{}`",
+            redact(raw)
+        ))
+    };
+    let (provider, secret) = raw.split_once('=').ok_or_else(bad)?;
+    let scheme = match provider.trim() {
+        "stripe" => Scheme::Stripe,
+        "fintoc" => Scheme::Fintoc,
+        "standard" => Scheme::Standard,
+        _ => return Err(bad().into()),
+    };
+    if secret.trim().is_empty() {
+        anyhow::bail!(UsageError(format!("--verify-secret {provider}= has an empty secret")));
+    }
+    if scheme == Scheme::Standard {
+        crate::signature::standard_key(secret)?;
+    }
+    Ok((scheme, secret.to_string()))
+}
+
+/// Never echo a secret back, even in an error about its syntax.
+fn redact(raw: &str) -> String {
+    match raw.split_once('=') {
+        Some((p, s)) => format!("{p}={}", crate::secret::mask(s)),
+        None => crate::secret::mask(raw),
+    }
+}
+
+fn routing_summary(r: &Routing) -> String {
+    if r.is_empty() {
+        return "No --forward-to: whk is the endpoint, and prints each event it receives".into();
+    }
+    let mut lines = Vec::new();
+    if let Some(t) = &r.forward_to {
+        lines.push(format!("Forwarding events to {t}"));
+    }
+    if let Some(t) = &r.connect_to {
+        lines.push(format!("Forwarding Connect events to {t}"));
+    }
+    for (glob, t) in &r.routes {
+        lines.push(format!("Forwarding {glob} to {t}"));
+    }
+    if !r.only.is_empty() {
+        lines.push(format!("Only forwarding {}", r.only.join(", ")));
+    }
+    lines.join("\n")
+}

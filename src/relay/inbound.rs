@@ -1,0 +1,202 @@
+//! Receiving: every request gets a clear answer; an event is acknowledged only once it is on disk.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::{json, Map, Value};
+
+use super::console::{Console, Shown};
+use super::forward::{now_iso, Forwarding, Queues};
+use super::log::LogWriter;
+use super::routing::Routing;
+use crate::signature::{verify, Received, Scheme};
+
+pub struct Inbound {
+    pub console: Arc<Console>,
+    /// Secrets accepted per scheme; whk's own secret is in every list.
+    pub secrets: Vec<(Scheme, String)>,
+    pub skip_verify: bool,
+    pub max_body: u64,
+    pub body_timeout: Duration,
+    pub routing: Routing,
+    pub writer: LogWriter,
+    pub queues: Arc<Queues>,
+    pub forwarding: Arc<Forwarding>,
+    pub receiver_mode: bool,
+}
+
+type Answer = Response<Full<Bytes>>;
+
+fn answer(status: StatusCode, body: Value) -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+    response
+}
+
+pub async fn handle(inbound: Arc<Inbound>, request: Request<Incoming>) -> Result<Answer, Infallible> {
+    let path = request.uri().path().to_string();
+    Ok(match receive(&inbound, request).await {
+        Ok(response) => response,
+        Err((status, reason, record)) => {
+            inbound.console.rejected(status.as_u16(), &path, &reason);
+            if let Some(mut record) = record {
+                record["path"] = json!(path);
+                inbound.writer.note(record);
+            }
+            let mut response = answer(status, json!({"error": reason}));
+            if status == StatusCode::METHOD_NOT_ALLOWED {
+                response.headers_mut().insert(hyper::header::ALLOW, hyper::header::HeaderValue::from_static("POST"));
+            }
+            response
+        }
+    })
+}
+
+/// A refusal: status, reason, and the rejection record to log (None when there is no event to keep).
+type Refusal = (StatusCode, String, Option<Value>);
+
+async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer, Refusal> {
+    if request.method() != Method::POST {
+        return Err((
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{} is not accepted: webhooks are POSTed", request.method()),
+            None,
+        ));
+    }
+    let too_large = || {
+        (StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than --max-body {} bytes", inbound.max_body), None)
+    };
+    let declared =
+        request.headers().get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > inbound.max_body) {
+        return Err(too_large());
+    }
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let limited = Limited::new(body, inbound.max_body as usize);
+    let body = match tokio::time::timeout(inbound.body_timeout, limited.collect()).await {
+        Err(_) => return Err((StatusCode::REQUEST_TIMEOUT, "the client stopped sending the body".into(), None)),
+        Ok(Err(err)) if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() => return Err(too_large()),
+        Ok(Err(err)) => return Err((StatusCode::BAD_REQUEST, format!("the body could not be read: {err}"), None)),
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let masked = masked_headers(&headers);
+    let rejected = |reason: &str| json!({"rec": "rejected", "at": now_iso(), "reason": reason, "headers": masked, "body": String::from_utf8_lossy(&body)});
+
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        let reason = "the body is not UTF-8 JSON";
+        (StatusCode::BAD_REQUEST, reason.to_string(), Some(rejected(reason)))
+    })?;
+    let event: Value = serde_json::from_str(text).map_err(|e| {
+        let reason = format!("the body is not valid JSON: {e}");
+        (StatusCode::BAD_REQUEST, reason.clone(), Some(rejected(&reason)))
+    })?;
+    if !event.is_object() {
+        let reason = "the body is JSON but not an event object";
+        return Err((StatusCode::BAD_REQUEST, reason.into(), Some(rejected(reason))));
+    }
+
+    let signed = [Scheme::Stripe, Scheme::Fintoc, Scheme::Standard]
+        .into_iter()
+        .find_map(|s| header(s.signature_header()).map(|h| (s, h)));
+    let (provider, verified) = match signed {
+        Some((scheme, value)) => {
+            let timestamp = header("webhook-timestamp").and_then(|t| t.parse().ok());
+            let received = Received { scheme, header: value, body: &body, msg_id: header("webhook-id"), timestamp };
+            match check(inbound, &received) {
+                Ok(verified_by) => (scheme.name(), verified_by),
+                Err(_) if inbound.skip_verify => (scheme.name(), "unverified"),
+                Err(reason) => {
+                    let reason = format!("signature verification failed: {reason}");
+                    return Err((StatusCode::BAD_REQUEST, reason.clone(), Some(rejected(&reason))));
+                }
+            }
+        }
+        None if inbound.skip_verify => (shape_of(&event), "unverified"),
+        None => {
+            let reason = "no signature header (Stripe-Signature, Fintoc-Signature or webhook-signature): send with `whk trigger`, or start listen with --skip-verify";
+            return Err((StatusCode::BAD_REQUEST, reason.into(), Some(rejected(reason))));
+        }
+    };
+
+    let id = event["id"].as_str().or(header("webhook-id")).unwrap_or("").to_string();
+    let event_type = event["type"].as_str().unwrap_or("").to_string();
+    let account = if provider == "stripe" { event["account"].as_str().map(String::from) } else { None };
+    let targets = inbound.routing.targets(provider, &event_type, account.is_some());
+    let record = json!({
+        "rec": "event", "seq": null, "at": now_iso(), "id": id, "type": event_type, "provider": provider,
+        "account": account, "verified": verified, "msg_id": header("webhook-id"), "path": parts.uri.path(),
+        "headers": masked, "targets": targets, "body": text,
+    });
+
+    let (ack, acked) = tokio::sync::oneshot::channel();
+    let (console, queues, forwarding) = (inbound.console.clone(), inbound.queues.clone(), inbound.forwarding.clone());
+    let shown_body = inbound.receiver_mode.then(|| text.to_string());
+    let (shown_id, shown_type, connect) = (id.clone(), event_type.clone(), account.is_some());
+    let provider_name = provider.to_string();
+    let appended = inbound.writer.append_event(record, move |place| {
+        let shown = Shown { seq: place.seq, id: &shown_id, event_type: &shown_type, connect };
+        console.received(&shown, &provider_name, verified, shown_body.as_deref());
+        queues.dispatch(&forwarding, place, &targets);
+        let _ = ack.send(place.seq);
+    });
+    let unavailable =
+        || (StatusCode::SERVICE_UNAVAILABLE, "the event could not be written to the log; retry".to_string(), None);
+    appended.map_err(|_| unavailable())?;
+    let seq = acked.await.map_err(|_| unavailable())?;
+    Ok(answer(StatusCode::OK, json!({"received": true, "id": id, "seq": seq})))
+}
+
+/// Which secret verified the request: `local` (whk's own) or the provider's.
+fn check(inbound: &Inbound, received: &Received) -> Result<&'static str, String> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let mut last = String::from("no secret configured for this provider (pass --verify-secret)");
+    for (index, (scheme, secret)) in inbound.secrets.iter().enumerate() {
+        if *scheme != received.scheme {
+            continue;
+        }
+        match verify(received, secret, crate::signature::DEFAULT_TOLERANCE, now) {
+            Ok(()) => return Ok(if index == 0 || is_local(inbound, index) { "local" } else { "provider-secret" }),
+            Err(err) => last = err.to_string(),
+        }
+    }
+    Err(last)
+}
+
+/// The first entry per scheme is whk's own secret.
+fn is_local(inbound: &Inbound, index: usize) -> bool {
+    let scheme = inbound.secrets[index].0;
+    inbound.secrets.iter().position(|(s, _)| *s == scheme) == Some(index)
+}
+
+/// Recognises an unsigned event by its envelope.
+fn shape_of(event: &Value) -> &'static str {
+    if event["object"] == "event" && event["data"]["object"].is_object() && event.get("livemode").is_some() {
+        "stripe"
+    } else if event["object"] == "event" && event.get("mode").is_some() && event.get("created_at").is_some() {
+        "fintoc"
+    } else {
+        "unknown"
+    }
+}
+
+/// Headers as received, with credentials masked: they must never reach the log.
+fn masked_headers(headers: &hyper::HeaderMap) -> Value {
+    let mut out = Map::new();
+    for (name, value) in headers {
+        let name = name.as_str();
+        let sensitive = ["authorization", "proxy-authorization", "cookie", "set-cookie"].contains(&name)
+            || ["secret", "token", "api-key", "apikey", "password"].iter().any(|w| name.contains(w));
+        let value = if sensitive { "***".to_string() } else { String::from_utf8_lossy(value.as_bytes()).into_owned() };
+        out.insert(name.to_string(), json!(value));
+    }
+    Value::Object(out)
+}

@@ -1,0 +1,88 @@
+//! Which target an event goes to: `--route` globs first, then `--forward-connect-to` for Stripe
+//! Connect events, then `--forward-to`; `--events` filters what is forwarded at all.
+
+#[derive(Debug, Default, Clone)]
+pub struct Routing {
+    pub forward_to: Option<String>,
+    pub connect_to: Option<String>,
+    pub routes: Vec<(String, String)>,
+    pub only: Vec<String>,
+}
+
+impl Routing {
+    pub fn targets(&self, provider: &str, event_type: &str, connect: bool) -> Vec<String> {
+        if !self.only.is_empty() && !self.only.iter().any(|p| glob_match(p, event_type)) {
+            return Vec::new();
+        }
+        if let Some((_, url)) = self.routes.iter().find(|(p, _)| glob_match(p, event_type)) {
+            return vec![url.clone()];
+        }
+        let connect_target = if connect && provider == "stripe" { self.connect_to.as_ref() } else { None };
+        connect_target.or(self.forward_to.as_ref()).cloned().into_iter().collect()
+    }
+
+    /// Every URL an event could be sent to, for starting one worker each.
+    pub fn all_targets(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.routes.iter().map(|(_, url)| url.clone()).collect();
+        all.extend(self.forward_to.iter().cloned());
+        all.extend(self.connect_to.iter().cloned());
+        all
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all_targets().is_empty()
+    }
+}
+
+/// `*` matches any run of characters (dots included): `payout.*`, `*.failed`, `*`.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(i) => rest = &rest[i + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("payout.*", "payout.failed"));
+        assert!(glob_match("*.failed", "account.refresh_intent.failed"));
+        assert!(glob_match("*", "x"));
+        assert!(glob_match("a*b*c", "a-b-c"));
+        assert!(!glob_match("a*b*c", "a-c-b"));
+        assert!(!glob_match("payout.*", "payouts"));
+        assert!(!glob_match("ab*ba", "aba"));
+        assert!(glob_match("link.created", "link.created"));
+    }
+
+    #[test]
+    fn routes_then_connect_then_default() {
+        let r = Routing {
+            forward_to: Some("A".into()),
+            connect_to: Some("C".into()),
+            routes: vec![("link.created".into(), "L".into())],
+            only: vec![],
+        };
+        assert_eq!(r.targets("fintoc", "link.created", false), ["L"]);
+        assert_eq!(r.targets("stripe", "payout.failed", true), ["C"]);
+        assert_eq!(r.targets("fintoc", "payout.created", false), ["A"]);
+        let filtered = Routing { only: vec!["payout.*".into()], ..r };
+        assert!(filtered.targets("stripe", "customer.created", false).is_empty());
+        assert_eq!(filtered.targets("stripe", "payout.failed", false), ["A"]);
+    }
+}
