@@ -265,6 +265,10 @@ pub struct ListenArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_body: u64,
 
+    /// Seconds a client may take to send its request headers, and then its body, before a 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub client_timeout: f64,
+
     /// Attempts after the first for connection errors, timeouts and 5xx (4xx is not retried).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub retries: u32,

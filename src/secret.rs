@@ -1,5 +1,6 @@
-//! The signing secret: `--secret`, else `WHK_SECRET`, else a local secret generated once and kept
-//! owner-only in the config directory, so every whk command (and the user's app) shares it.
+//! The local signing secret: generated once and kept owner-only in the config directory, so every
+//! whk command (and the user's app) shares it. It is the built-in default; `--secret`, `WHK_SECRET`
+//! and the config file come first (see [`crate::settings`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,20 +17,21 @@ pub fn config_dir() -> Result<PathBuf> {
     dirs::config_dir().map(|d| d.join("whk")).context("cannot find a config directory: set WHK_CONFIG_DIR or HOME")
 }
 
-/// The secret given, or the local one (created on first use).
-pub fn resolve(given: Option<&str>) -> Result<String> {
-    match given {
-        Some(s) if s.trim().is_empty() => {
-            anyhow::bail!(crate::UsageError("the secret is empty: pass --secret whsec_… or unset WHK_SECRET".into()))
-        }
-        Some(s) => Ok(s.to_string()),
-        None => local_secret(),
-    }
+/// Where the local secret is kept.
+pub fn local_secret_path() -> Result<PathBuf> {
+    Ok(config_dir()?.join("secret"))
 }
 
-fn local_secret() -> Result<String> {
+/// The local secret, if one was made already (`whk config` shows it without creating it).
+pub fn existing_local_secret() -> Option<String> {
+    let text = std::fs::read_to_string(local_secret_path().ok()?).ok()?;
+    Some(text.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The local secret, created on first use.
+pub fn local_secret() -> Result<String> {
+    let path = local_secret_path()?;
     let dir = config_dir()?;
-    let path = dir.join("secret");
     match std::fs::read_to_string(&path) {
         Ok(s) if !s.trim().is_empty() => return Ok(s.trim().to_string()),
         Ok(_) => anyhow::bail!("{} is empty: delete it and whk will make a new secret", path.display()),

@@ -25,8 +25,10 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
     let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let connect_headers = args.connect_headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let verify_secrets = args.verify_secrets.iter().map(|s| verify_secret(s)).collect::<Result<Vec<_>>>()?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
+    for (flag, seconds) in [("--timeout", args.timeout), ("--client-timeout", args.client_timeout)] {
+        if !(seconds.is_finite() && seconds > 0.0) {
+            anyhow::bail!(UsageError(format!("{flag} {seconds} is not a positive number of seconds")));
+        }
     }
     let log_path = relay::log_path(args.log)?;
     let summary = routing_summary(&routing);
@@ -37,6 +39,7 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
         verify_secrets,
         skip_verify: args.skip_verify,
         max_body: args.max_body,
+        client_timeout: Duration::from_secs_f64(args.client_timeout),
         retries: args.retries,
         timeout: Duration::from_secs_f64(args.timeout),
         headers,

@@ -35,6 +35,8 @@ pub struct RelayConfig {
     pub verify_secrets: Vec<(Scheme, String)>,
     pub skip_verify: bool,
     pub max_body: u64,
+    /// How long a client may take to send its headers, then its body.
+    pub client_timeout: Duration,
     pub retries: u32,
     pub timeout: Duration,
     pub headers: Vec<(String, String)>,
@@ -44,8 +46,6 @@ pub struct RelayConfig {
     pub exit_after: Option<u64>,
 }
 
-/// How long a client may take to send its headers, then its body.
-const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for deliveries in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
@@ -100,7 +100,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         secrets,
         skip_verify: config.skip_verify,
         max_body: config.max_body,
-        body_timeout: CLIENT_TIMEOUT,
+        body_timeout: config.client_timeout,
         receiver_mode: config.routing.is_empty(),
         routing: config.routing,
         writer: opened.writer.clone(),
@@ -110,6 +110,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     announce(&console, bound, resumed);
 
     let exit_after = config.exit_after;
+    let client_timeout = config.client_timeout;
     let handled = forwarding.handled.clone();
     let enough = async move {
         match exit_after {
@@ -132,7 +133,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
                     let service = hyper::service::service_fn(move |request| inbound::handle(inbound.clone(), request));
                     let _ = hyper::server::conn::http1::Builder::new()
                         .timer(TokioTimer::new())
-                        .header_read_timeout(CLIENT_TIMEOUT)
+                        .header_read_timeout(client_timeout)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });

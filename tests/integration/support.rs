@@ -109,7 +109,16 @@ impl Sink {
     }
 
     pub fn with_response(status: u16, headers: &[(&str, &str)], body: &str) -> Sink {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        Sink::serve("127.0.0.1:0", status, headers, body)
+    }
+
+    /// A sink on a given port, for an app that comes back where it was.
+    pub fn start_on(port: u16, status: u16) -> Sink {
+        Sink::serve(&format!("127.0.0.1:{port}"), status, &[], "sink says no")
+    }
+
+    fn serve(addr: &str, status: u16, headers: &[(&str, &str)], body: &str) -> Sink {
+        let server = Arc::new(tiny_http::Server::http(addr).unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let (srv, rec) = (server.clone(), received.clone());
         let headers: Vec<tiny_http::Header> =
@@ -162,4 +171,134 @@ pub fn write_file(dir: &Path, relative: &str, contents: &str) -> PathBuf {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, contents).unwrap();
     path
+}
+
+/// A `whk listen` running in the background on a free port, with its own config and log.
+pub struct Listener {
+    pub child: std::process::Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl Listener {
+    /// Starts `whk listen --port <free> --log <dir>/events.jsonl ARGS` and waits until it accepts.
+    pub fn start(args: &[&str]) -> Listener {
+        Listener::start_in(tempfile::tempdir().unwrap(), closed_port(), args)
+    }
+
+    /// Starts (or restarts) on a given port with a given state folder.
+    pub fn start_in(dir: tempfile::TempDir, port: u16, args: &[&str]) -> Listener {
+        let child = Command::new(env!("CARGO_BIN_EXE_whk"))
+            .env("WHK_CONFIG_DIR", dir.path().join("config"))
+            .env_remove("WHK_SECRET")
+            .args(["listen", "--port", &port.to_string(), "--log"])
+            .arg(dir.path().join("events.jsonl"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(10), "whk listen did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Listener { child, port, dir }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// A `whk` command that shares this listener's config (and so its secret).
+    pub fn whk(&self) -> Whk {
+        Whk::new().env("WHK_CONFIG_DIR", self.dir.path().join("config"))
+    }
+
+    pub fn secret(&self) -> String {
+        self.whk().args(["listen", "--print-secret"]).run().expect(0).stdout().trim().to_string()
+    }
+
+    pub fn log(&self) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(self.dir.path().join("events.jsonl")).unwrap_or_default();
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
+    /// Polls the log until `done` holds (deliveries happen in the background).
+    pub fn wait_for_log(&self, what: &str, done: impl Fn(&[serde_json::Value]) -> bool) -> Vec<serde_json::Value> {
+        let started = std::time::Instant::now();
+        loop {
+            let log = self.log();
+            if done(&log) {
+                return log;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "timed out waiting for {what}; log: {log:#?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    pub fn signal(&self, signal: &str) {
+        Command::new("kill").args([&format!("-{signal}"), &self.child.id().to_string()]).status().unwrap();
+    }
+
+    /// Sends `signal` (or, with None, waits for it to exit by itself) and returns
+    /// (exit status, stdout, stderr, state folder).
+    pub fn stop(mut self, signal: Option<&str>) -> (std::process::ExitStatus, String, String, tempfile::TempDir) {
+        if let Some(signal) = signal {
+            self.signal(signal);
+        }
+        let mut out = String::new();
+        let mut err = String::new();
+        std::io::Read::read_to_string(self.child.stdout.as_mut().unwrap(), &mut out).unwrap();
+        std::io::Read::read_to_string(self.child.stderr.as_mut().unwrap(), &mut err).unwrap();
+        let status = self.child.wait().unwrap();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap());
+        (status, out, err, dir)
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends raw bytes over TCP and returns everything the server answers until it closes.
+pub fn raw_http(port: u16, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+pub fn post(port: u16, headers: &[(&str, &str)], body: &[u8]) -> String {
+    let mut request =
+        format!("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    let mut bytes = request.into_bytes();
+    bytes.extend_from_slice(body);
+    raw_http(port, &bytes)
+}
+
+/// Recomputes a `t=…,v1=…` signature independently of whk's code and checks it is fresh.
+pub fn assert_signed_with(secret: &str, header: &str, body: &[u8]) {
+    use hmac::Mac;
+    let (t, v1) = header.split_once(",v1=").expect("t=…,v1=…");
+    let t: i64 = t.strip_prefix("t=").unwrap().parse().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert!((now - t).abs() < 60, "fresh timestamp");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(body);
+    assert_eq!(v1, hex::encode(mac.finalize().into_bytes()), "signature over the exact body");
 }

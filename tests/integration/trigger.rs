@@ -1,6 +1,4 @@
-use hmac::{Hmac, Mac};
 use serde_json::Value;
-use sha2::Sha256;
 
 use crate::support::{closed_port, write_file, Sink, Whk, SECRET};
 
@@ -18,16 +16,8 @@ fn catalog() -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// Recomputes the signature independently of whk's own code.
 fn assert_signed(header: &str, body: &[u8]) {
-    let (t, v1) = header.split_once(",v1=").expect("t=…,v1=…");
-    let t: i64 = t.strip_prefix("t=").unwrap().parse().unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    assert!((now - t).abs() < 60, "fresh timestamp");
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(format!("{t}.").as_bytes());
-    mac.update(body);
-    assert_eq!(v1, hex::encode(mac.finalize().into_bytes()));
+    crate::support::assert_signed_with(SECRET, header, body);
 }
 
 fn trigger(sink: &Sink, extra: &[&str]) -> crate::support::Run {

@@ -1,0 +1,250 @@
+//! `whk listen` with real sockets: trigger → listen → app, outages, SIGKILL, bad input.
+
+use serde_json::Value;
+
+use crate::support::{assert_signed_with, closed_port, post, raw_http, Listener, Sink};
+
+fn events_in(log: &[Value]) -> Vec<&Value> {
+    log.iter().filter(|r| r["rec"] == "event").collect()
+}
+
+fn count(log: &[Value], kind: &str) -> usize {
+    log.iter().filter(|r| r["rec"] == kind).count()
+}
+
+#[test]
+fn every_event_goes_trigger_to_listen_to_app_byte_identical_and_resigned() {
+    let app = Sink::start(200);
+    let listen = Listener::start(&["--forward-to", &app.url("/webhook")]);
+    let secret = listen.secret();
+    let catalog: Vec<Value> =
+        serde_json::from_str(&listen.whk().args(["events", "--json"]).run().expect(0).stdout()).unwrap();
+    let mut sent = Vec::new();
+    for entry in &catalog {
+        let name = format!("{}:{}", entry["provider"].as_str().unwrap(), entry["type"].as_str().unwrap());
+        let run = listen.whk().args(["trigger", &name, "--forward-to", &listen.url(), "--print"]).run().expect(0);
+        let out = run.stdout();
+        let (head, body) = out.split_once("\n\n").unwrap();
+        // Send the printed request ourselves so the exact bytes are known.
+        let headers: Vec<(&str, &str)> = head.lines().skip(1).filter_map(|l| l.split_once(": ")).collect();
+        let answer = post(listen.port, &headers, body.as_bytes());
+        assert!(answer.starts_with("HTTP/1.1 200"), "{name}: {answer}");
+        sent.push((entry["provider"].as_str().unwrap().to_string(), body.to_string()));
+    }
+    let log = listen.wait_for_log("every delivery", |log| count(log, "delivered") == catalog.len());
+    assert_eq!(count(&log, "failed"), 0);
+    let got = app.received();
+    assert_eq!(got.len(), sent.len());
+    for ((provider, body), received) in sent.iter().zip(&got) {
+        assert_eq!(received.body, body.as_bytes(), "forwarded byte for byte, in arrival order");
+        assert_eq!(received.path, "/webhook");
+        let header = if provider == "stripe" { "Stripe-Signature" } else { "Fintoc-Signature" };
+        assert_signed_with(&secret, received.header(header).unwrap(), &received.body);
+    }
+    assert_eq!(got[0].header("User-Agent"), Some("Stripe/1.0 (+https://stripe.com/docs/webhooks)"));
+}
+
+#[test]
+fn without_a_target_listen_is_the_receiver_and_whk_trigger_finds_it() {
+    let listen = Listener::start(&["--exit-after", "1"]);
+    let run = listen.whk().args(["trigger", "payout.failed", "--forward-to", &listen.url()]).run().expect(0);
+    assert!(run.stdout().contains("<-- [200]"), "{}", run.stdout());
+    let (status, out, err, _) = listen.stop(None); // exits by itself after one event
+    assert!(status.success());
+    let event: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(event["type"], "payout.failed");
+    assert!(err.contains("--> payout.failed [evt_") && err.contains("(stripe, local)"), "{err}");
+    assert!(err.contains("Your webhook signing secret is whsec_") && err.contains("--print-secret"), "{err}");
+}
+
+#[test]
+fn an_app_that_is_down_then_up_gets_everything_in_order() {
+    let port = closed_port();
+    let listen = Listener::start(&["--forward-to", &format!("127.0.0.1:{port}/hook"), "--retries", "8"]);
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let run =
+            listen.whk().args(["trigger", "customer.created", "--json", "--forward-to", &listen.url()]).run().expect(0);
+        ids.push(serde_json::from_str::<Value>(&run.stdout()).unwrap()["id"].as_str().unwrap().to_string());
+    }
+    listen.wait_for_log("a failed attempt", |log| log.iter().any(|r| r["rec"] == "attempt" && r["error"].is_string()));
+    let app = Sink::start_on(port, 200);
+    listen.wait_for_log("five deliveries", |log| count(log, "delivered") == 5);
+    let got: Vec<String> = app.received().iter().map(|r| r.json()["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(got, ids, "nothing lost, order kept");
+    let (_, _, err, _) = listen.stop(Some("TERM"));
+    assert!(err.contains("[retry 1/8 in 0.5 s] nothing is listening on 127.0.0.1:"), "{err}");
+}
+
+#[test]
+fn an_acknowledged_event_survives_sigkill_and_is_delivered_after_restart() {
+    let port = closed_port();
+    let target = format!("127.0.0.1:{port}/hook");
+    let listen = Listener::start(&["--forward-to", &target]);
+    let run = listen.whk().args(["trigger", "payout.failed", "--json", "--forward-to", &listen.url()]).run().expect(0);
+    let id = serde_json::from_str::<Value>(&run.stdout()).unwrap()["id"].as_str().unwrap().to_string();
+    let listen_port = listen.port;
+    let (_, _, _, dir) = listen.stop(Some("KILL"));
+    let text = std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+    assert!(text.contains(&id), "acknowledged means on disk");
+
+    let app = Sink::start_on(port, 200);
+    let listen = Listener::start_in(dir, listen_port, &["--forward-to", &target]);
+    listen.wait_for_log("the resumed delivery", |log| count(log, "delivered") == 1);
+    assert_eq!(app.received()[0].json()["id"], id.as_str());
+    let (_, _, err, _) = listen.stop(Some("TERM"));
+    assert!(err.contains("Resuming 1 deliveries"), "{err}");
+}
+
+#[test]
+fn shutdown_reports_what_is_still_pending() {
+    let listen = Listener::start(&["--forward-to", &format!("127.0.0.1:{}/", closed_port())]);
+    listen.whk().args(["trigger", "balance.available", "--forward-to", &listen.url()]).run().expect(0);
+    listen.wait_for_log("an attempt", |log| count(log, "attempt") >= 1);
+    let (status, _, err, _) = listen.stop(Some("TERM"));
+    assert!(status.success());
+    assert!(err.contains("1 deliveries still pending"), "{err}");
+}
+
+#[test]
+fn the_apps_4xx_is_final_and_5xx_is_retried() {
+    let refusing = Sink::with_response(400, &[], "bad signature");
+    let listen = Listener::start(&["--forward-to", &refusing.url("/"), "--retries", "2"]);
+    listen.whk().args(["trigger", "customer.created", "--forward-to", &listen.url()]).run().expect(0);
+    let log = listen.wait_for_log("the failure", |log| count(log, "failed") == 1);
+    assert_eq!(count(&log, "attempt"), 1, "4xx is not retried");
+    drop(listen);
+
+    let broken = Sink::with_response(503, &[], "down");
+    let listen = Listener::start(&["--forward-to", &broken.url("/"), "--retries", "2"]);
+    listen.whk().args(["trigger", "customer.created", "--forward-to", &listen.url()]).run().expect(0);
+    let log = listen.wait_for_log("the failure", |log| count(log, "failed") == 1);
+    assert_eq!(count(&log, "attempt"), 3, "5xx retried, then marked failed");
+    assert!(log
+        .iter()
+        .any(|r| r["rec"] == "failed" && r["reason"].as_str().unwrap().contains("gave up after 3 attempts")));
+}
+
+#[test]
+fn routing_connect_and_event_filters() {
+    let (main, connect, widget) = (Sink::start(200), Sink::start(200), Sink::start(200));
+    let listen = Listener::start(&[
+        "--forward-to",
+        &main.url("/main"),
+        "--forward-connect-to",
+        &connect.url("/connect"),
+        "--route",
+        &format!("link.created={}", widget.url("/widget")),
+        "--events",
+        "payout.*,link.created,person.updated",
+        "-H",
+        "X-Env: test",
+        "--connect-headers",
+        "X-Connect: yes",
+    ]);
+    let trigger =
+        |args: &[&str]| listen.whk().args(["trigger", "--forward-to", &listen.url()]).args(args).run().expect(0);
+    trigger(&["payout.failed", "--account", "acct_1Nv0FGQ9RKHgCVdK"]);
+    trigger(&["fintoc:payout.created"]);
+    trigger(&["link.created"]);
+    trigger(&["person.updated"]);
+    trigger(&["customer.created"]); // recorded, not forwarded
+    let log = listen.wait_for_log("four deliveries", |log| count(log, "delivered") == 4);
+    assert_eq!(events_in(&log).len(), 5);
+    let c = connect.received();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].json()["account"], "acct_1Nv0FGQ9RKHgCVdK");
+    assert_eq!((c[0].header("X-Connect"), c[0].header("X-Env")), (Some("yes"), Some("test")));
+    let m: Vec<String> = main.received().iter().map(|r| r.json()["type"].as_str().unwrap().to_string()).collect();
+    assert_eq!(m, ["payout.created", "person.updated"]);
+    assert_eq!(main.received()[0].header("X-Connect"), None);
+    assert_eq!(widget.received()[0].json()["type"], "link.created");
+}
+
+#[test]
+fn bad_input_is_refused_clearly_and_never_forwarded() {
+    let app = Sink::start(200);
+    let listen = Listener::start(&["--forward-to", &app.url("/"), "--max-body", "2048", "--client-timeout", "1"]);
+    let port = listen.port;
+    let get = raw_http(port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(get.starts_with("HTTP/1.1 405") && get.to_lowercase().contains("allow: post"), "{get}");
+    let big = post(port, &[("Stripe-Signature", "t=1,v1=00")], &vec![b'x'; 4096]);
+    assert!(big.starts_with("HTTP/1.1 413"), "{big}");
+    let invalid = post(port, &[("Stripe-Signature", "t=1,v1=00")], b"{not json");
+    assert!(invalid.starts_with("HTTP/1.1 400") && invalid.contains("not valid JSON"), "{invalid}");
+    let unsigned = post(port, &[], br#"{"id":"evt_1","object":"event"}"#);
+    assert!(unsigned.starts_with("HTTP/1.1 400") && unsigned.contains("no signature header"), "{unsigned}");
+    let forged = post(port, &[("Stripe-Signature", "t=1700000000,v1=deadbeef")], br#"{"id":"evt_1","object":"event"}"#);
+    assert!(forged.starts_with("HTTP/1.1 400") && forged.contains("signature verification failed"), "{forged}");
+    let binary = post(port, &[("Fintoc-Signature", "t=1,v1=00")], &[0xff, 0xfe, 0x00]);
+    assert!(binary.starts_with("HTTP/1.1 400"), "{binary}");
+    // A client that sends headers and then stalls is cut off.
+    let started = std::time::Instant::now();
+    let stalled = raw_http(port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":");
+    assert!(stalled.starts_with("HTTP/1.1 408") || stalled.is_empty(), "{stalled}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Many clients at once are all served.
+    let threads: Vec<_> = (0..64)
+        .map(|_| std::thread::spawn(move || raw_http(port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
+        .collect();
+    for t in threads {
+        assert!(t.join().unwrap().starts_with("HTTP/1.1 405"));
+    }
+    // Still alive and working after all that.
+    listen.whk().args(["trigger", "customer.created", "--forward-to", &listen.url()]).run().expect(0);
+    let log = listen.wait_for_log("one delivery", |log| count(log, "delivered") == 1);
+    assert_eq!(app.received().len(), 1, "nothing unverified was forwarded");
+    assert_eq!(count(&log, "rejected"), 4, "invalid JSON, unsigned, forged and non-UTF-8 are recorded as rejected");
+}
+
+#[test]
+fn skip_verify_and_provider_secrets() {
+    let app = Sink::start(200);
+    let listen = Listener::start(&[
+        "--forward-to",
+        &app.url("/"),
+        "--skip-verify",
+        "--verify-secret",
+        "stripe=whsec_from_dashboard",
+    ]);
+    let unsigned = post(
+        listen.port,
+        &[],
+        br#"{"id":"evt_9","object":"event","type":"x.y","livemode":false,"data":{"object":{}}}"#,
+    );
+    assert!(unsigned.starts_with("HTTP/1.1 200"), "{unsigned}");
+    listen
+        .whk()
+        .args(["trigger", "customer.created", "--secret", "whsec_from_dashboard", "--forward-to", &listen.url()])
+        .run()
+        .expect(0);
+    let log = listen.wait_for_log("two deliveries", |log| count(log, "delivered") == 2);
+    let verified: Vec<&str> = events_in(&log).iter().map(|e| e["verified"].as_str().unwrap()).collect();
+    assert_eq!(verified, ["unverified", "provider-secret"]);
+    // The unsigned Stripe-shaped event is forwarded signed by whk, as its provider would.
+    let secret = listen.secret();
+    assert_signed_with(&secret, app.received()[0].header("Stripe-Signature").unwrap(), &app.received()[0].body);
+}
+
+#[test]
+fn json_format_print_secret_and_safe_binding() {
+    let app = Sink::start(200);
+    let listen = Listener::start(&["--forward-to", &app.url("/"), "--format", "json", "--exit-after", "1"]);
+    let secret = listen.secret();
+    assert!(secret.starts_with("whsec_") && !secret.contains(' '));
+    listen.whk().args(["trigger", "customer.created", "--forward-to", &listen.url()]).run().expect(0);
+    let (status, out, err, dir) = listen.stop(None);
+    assert!(status.success());
+    let kinds: Vec<String> =
+        out.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["kind"].as_str().unwrap().into()).collect();
+    assert_eq!(kinds, ["received", "delivery"]);
+    let log = std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+    assert!(!log.contains(&secret) && !out.contains(&secret) && !err.contains(&secret), "the secret is never written");
+
+    let run = crate::support::Whk::new().args(["listen", "--addr", "0.0.0.0:0"]).run().expect(2);
+    assert!(run.stderr().contains("--allow-remote"), "{}", run.stderr());
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let run = crate::support::Whk::new().args(["listen", "--port", &port]).run().expect(2);
+    assert!(run.stderr().contains("another `whk listen`"), "{}", run.stderr());
+}
