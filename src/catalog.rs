@@ -36,7 +36,7 @@ pub enum CatalogError {
 pub enum ResolveError {
     #[error("unknown event `{name}`{}", did_you_mean(.suggestions))]
     Unknown { name: String, suggestions: Vec<String> },
-    #[error("`{name}` is an event of both {}: pass --provider {} or write it as {}",
+    #[error("`{name}` is an event of both {}: pass --provider {} or write it as {} (WHK_PROVIDER or `provider` in the config file sets a default)",
         .providers.iter().map(|p| p.name()).collect::<Vec<_>>().join(" and "),
         .providers.iter().map(|p| p.name()).collect::<Vec<_>>().join("|"),
         .providers.iter().map(|p| format!("{p}:{name}")).collect::<Vec<_>>().join(" or "))]

@@ -2,12 +2,24 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::catalog::Catalog;
 use crate::providers::Provider;
 use crate::signature::Scheme;
 
-const EXIT_CODES: &str = "\
+const WHK_HELP: &str = "\
+Examples:
+  whk listen --forward-to localhost:4242/webhook
+  whk trigger payout.failed
+  whk events --provider fintoc
+  whk sign --provider stripe --secret whsec_test --verify 't=1700000000,v1=5257a8…' body.json
+  whk config
+
+Defaults: a flag beats its WHK_* environment variable, which beats the config file, which beats the
+built-in default. `whk config` shows what is in effect and where each value came from.
+
 Exit codes:
   0  delivered and the endpoint answered 2xx (sign --verify: the signature is valid)
   1  the endpoint answered something else (sign --verify: the signature is not valid)
@@ -15,9 +27,9 @@ Exit codes:
   3  could not connect, or the request timed out";
 
 #[derive(Parser, Debug)]
-#[command(name = "whk", version, about = "Test Stripe and Fintoc webhooks locally and offline", after_help = EXIT_CODES)]
+#[command(name = "whk", version, about = "Test Stripe and Fintoc webhooks locally and offline", after_help = WHK_HELP)]
 pub struct Cli {
-    /// When to use colours: auto means only on a terminal, and never when NO_COLOR is set.
+    /// When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -46,17 +58,54 @@ pub enum Command {
     /// Receive webhooks locally: verify, record durably, and forward them re-signed, in order.
     #[command(after_help = LISTEN_HELP)]
     Listen(ListenArgs),
+    /// Re-deliver recorded events (from the listen log) or fixture files, freshly signed.
+    #[command(after_help = REPLAY_HELP)]
+    Replay(ReplayArgs),
+    /// Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from.
+    #[command(after_help = CONFIG_HELP)]
+    Config(ConfigArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETION_HELP)]
+    Completion(CompletionArgs),
+    /// Print the manual page, or write every page to a folder.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
 }
+
+const REPLAY_HELP: &str = "\
+Events come from the `whk listen` log (select with ids, --last, --type, --since, --failed,
+--pending; they combine) or from --file fixtures: one event as JSON, an array of events, or JSON
+Lines. The body is sent byte for byte with a fresh signature; --new-id and edits re-serialise it.
+The target is --to, else the route the event had, else `whk listen` on 127.0.0.1:7171.
+
+Examples:
+  whk replay evt_1QxK2LGQ9RKHgCVdKp3f8sTz --to 4242/webhook
+  whk replay --last 3 --to localhost:4242/webhook
+  whk replay --type 'payout.*' --since 2h
+  whk replay --failed --to 4242/webhook --new-id
+  whk replay --pending
+  whk replay --file tests/fixtures/payout_failed.json --to 4242/webhook --expect-status 2xx
+
+Exit codes:
+  0  every delivery got the expected status (default 2xx)
+  1  some endpoint answered otherwise
+  2  usage or input error
+  3  could not connect, or a request timed out";
 
 const TRIGGER_HELP: &str = "\
 PATH for --override/--add/--remove is dotted and relative to the resource (data.object for Stripe,
 data for Fintoc); start it with `event.` to reach the envelope. Numeric parts index lists. VALUE is
 JSON where it parses as JSON, a string otherwise.
 
+With no event on a terminal, whk opens a picker: type to filter, Enter to send, Esc to cancel.
+Defaults for --forward-to, --api-version, --provider and --secret come from WHK_FORWARD_TO,
+WHK_API_VERSION, WHK_PROVIDER, WHK_SECRET or the config file (see `whk config`).
+
 Examples:
+  whk trigger
   whk trigger payout.failed --account acct_1Nv0FGQ9RKHgCVdK --forward-to localhost:4242/webhook
   whk trigger fintoc:payment_intent.succeeded --forward-to 3000/api/fintoc
-  whk trigger payment_intent.succeeded --provider stripe --override amount=4200 --add metadata.order=A17
+  whk trigger stripe:payment_intent.succeeded --override amount=4200 --add metadata.order=A17
   whk trigger financial_connections.account.deactivated --print
   whk trigger link.created --json --forward-to http://localhost:8000/fintoc/widget
 
@@ -80,12 +129,15 @@ acknowledged survives a crash; undelivered events are delivered on the next star
 Examples:
   whk listen
   whk listen --forward-to localhost:4242/webhook
-  whk listen --forward-to 4242/webhook --forward-connect-to 4242/connect --events 'payout.*,account.updated'
+  whk listen -f 4242/webhook --forward-connect-to 4242/connect --events 'payout.*,account.updated'
   whk listen --route 'link.created=localhost:8000/fintoc/widget' --forward-to 8000/fintoc/webhook
   whk listen --verify-secret stripe=whsec_from_dashboard --forward-to 4242/webhook
   whk listen --print-secret";
 
 const SIGN_HELP: &str = "\
+Without --secret, the secret is WHK_SECRET, else the config file's [secrets] entry for the provider, else
+the local secret that `whk listen --print-secret` prints.
+
 Examples:
   whk sign --provider stripe --secret whsec_test body.json
   echo -n '{\"id\":\"evt_1\"}' | whk sign --provider fintoc --secret whsec_test -
@@ -97,26 +149,68 @@ Exit codes:
   1  the signature did not verify (the reason and the likely culprit are printed)
   2  usage or input error";
 
+const CONFIG_HELP: &str = "\
+Each setting comes from, highest first: its flag, its WHK_* environment variable (empty counts as
+unset), the config file, whk's built-in default. The config file is config.toml in the config
+directory ($WHK_CONFIG_DIR, else ~/.config/whk on Linux); every key is optional:
+
+  forward_to = \"localhost:4242/webhook\"   # WHK_FORWARD_TO: where trigger sends and listen forwards
+  api_version = \"2024-06-20\"              # WHK_API_VERSION: Stripe API version of triggered events
+  provider = \"stripe\"                     # WHK_PROVIDER: for names both providers have, and for sign
+
+  [secrets]                               # WHK_SECRET (one secret for all) beats these
+  stripe = \"whsec_…\"                      # trigger and sign sign with it; listen also accepts it
+  fintoc = \"whsec_…\"
+  standard = \"whsec_…\"
+
+Secrets are shown masked.
+
+Examples:
+  whk config
+  WHK_PROVIDER=fintoc whk config
+  $EDITOR \"$(whk config --path)\"";
+
+const COMPLETION_HELP: &str = "\
+Event names (bare and as stripe:NAME / fintoc:NAME), providers and paths complete. The README says
+where each shell looks for the script.
+
+Examples:
+  whk completion bash > ~/.local/share/bash-completion/completions/whk
+  whk completion zsh > ~/.zfunc/_whk
+  whk completion fish > ~/.config/fish/completions/whk.fish
+  whk completion powershell >> $PROFILE
+  whk completion elvish >> ~/.config/elvish/rc.elv";
+
+const MAN_HELP: &str = "\
+Examples:
+  whk man | man -l -
+  whk man trigger | man -l -
+  whk man --out ~/.local/share/man/man1";
+
 #[derive(Args, Debug)]
 pub struct TriggerArgs {
-    /// The event type, e.g. payout.failed or fintoc:payout.created (`whk events` lists them).
-    pub event: String,
+    /// The event type, e.g. payout.failed or fintoc:payout.created (`whk events` lists them). Omit it on a
+    /// terminal to pick one from a list.
+    #[arg(value_parser = EventName, hide_possible_values = true)]
+    pub event: Option<String>,
 
     /// Which provider's event, when both document the name.
     #[arg(long, value_enum)]
     pub provider: Option<Provider>,
 
-    /// Where to POST: a port (4242), host:port/path, /path or a full URL. Default: a running `whk listen`.
-    #[arg(long, short = 'f', value_name = "URL")]
+    /// Where to POST: a port (4242), host:port/path, /path or a full URL. Default: WHK_FORWARD_TO, the config
+    /// file, else a running `whk listen`.
+    #[arg(long, short = 'f', value_name = "URL", value_hint = ValueHint::Url)]
     pub forward_to: Option<String>,
 
     /// Send as a Connect event of this connected account (Stripe only).
     #[arg(long, visible_alias = "stripe-account", value_name = "ACCT")]
     pub account: Option<String>,
 
-    /// Stripe API version of the event.
-    #[arg(long, value_name = "VERSION", default_value = crate::providers::DEFAULT_API_VERSION)]
-    pub api_version: String,
+    /// Stripe API version of the event. Default: WHK_API_VERSION, the config file, else the version the
+    /// built-in templates follow (`whk config` shows it).
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
 
     /// Mark the event as live mode (Stripe livemode=true, Fintoc mode=live).
     #[arg(long)]
@@ -159,15 +253,15 @@ pub struct TriggerArgs {
 
 #[derive(Args, Debug)]
 pub struct SecretArgs {
-    /// Signing secret. Default: the local secret that `whk listen` prints.
-    #[arg(long, env = "WHK_SECRET", hide_env_values = true, value_name = "SECRET")]
+    /// Signing secret [env: WHK_SECRET]. Default: the local secret that `whk listen --print-secret` prints.
+    #[arg(long, value_name = "SECRET")]
     pub secret: Option<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct TemplatesArgs {
     /// Folder of extra or replacement templates, laid out as DIR/stripe/<type>.json, DIR/fintoc/<type>.json.
-    #[arg(long = "templates", env = "WHK_TEMPLATES", value_name = "DIR")]
+    #[arg(long = "templates", env = "WHK_TEMPLATES", value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub dir: Option<PathBuf>,
 }
 
@@ -188,12 +282,12 @@ pub struct EventsArgs {
 #[derive(Args, Debug)]
 pub struct SignArgs {
     /// The payload file, or - for standard input.
-    #[arg(default_value = "-", value_name = "FILE|-")]
+    #[arg(default_value = "-", value_name = "FILE|-", value_hint = ValueHint::FilePath)]
     pub file: String,
 
-    /// Signing scheme.
+    /// Signing scheme. Default: WHK_PROVIDER or the config file's provider.
     #[arg(long, value_enum)]
-    pub provider: Scheme,
+    pub provider: Option<Scheme>,
 
     /// Unix timestamp to sign with (default: now). With --verify and standard: the webhook-timestamp value.
     #[arg(long, value_name = "UNIX")]
@@ -229,12 +323,13 @@ pub struct ListenArgs {
     #[arg(long)]
     pub allow_remote: bool,
 
-    /// Forward events here (a port, host:port/path, /path or a full URL).
-    #[arg(long, short = 'f', value_name = "URL")]
+    /// Forward events here (a port, host:port/path, /path or a full URL). Default: WHK_FORWARD_TO or the
+    /// config file; with neither, listen is the endpoint itself.
+    #[arg(long, short = 'f', value_name = "URL", value_hint = ValueHint::Url)]
     pub forward_to: Option<String>,
 
     /// Forward Stripe Connect events (with a top-level `account`) here; defaults to --forward-to.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub forward_connect_to: Option<String>,
 
     /// Route event types to their own URL: 'TYPE_OR_GLOB=URL' (repeatable; first match wins).
@@ -278,7 +373,7 @@ pub struct ListenArgs {
     pub timeout: f64,
 
     /// Event log (JSON Lines). Default: events.jsonl in the user's data directory.
-    #[arg(long, value_name = "PATH", env = "WHK_LOG")]
+    #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = ValueHint::FilePath)]
     pub log: Option<PathBuf>,
 
     /// Console output: human lines on stderr, or JSON lines on stdout.
@@ -301,4 +396,152 @@ pub struct ListenArgs {
 pub enum ListenFormat {
     Text,
     Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Print only the config file's path, whether or not it exists.
+    #[arg(long)]
+    pub path: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionArgs {
+    /// The shell to print the script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// The command whose page to print (whk-COMMAND(1)); without it, whk(1).
+    #[arg(value_name = "COMMAND", conflicts_with = "out")]
+    pub command: Option<String>,
+
+    /// Write every page (whk.1, whk-trigger.1, …) into this folder instead.
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub out: Option<PathBuf>,
+}
+
+/// An event name. Any name parses (a `--templates` folder adds its own), but the built-in catalog's
+/// names, bare and as `stripe:NAME`/`fintoc:NAME`, are offered to shell completion and the man page.
+#[derive(Clone)]
+struct EventName;
+
+impl TypedValueParser for EventName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        // Only completion scripts ask (help and the man page hide the list), so a normal run never
+        // loads the catalog here.
+        let catalog = Catalog::load(None).ok()?;
+        let templates = catalog.templates();
+        let mut bare: Vec<PossibleValue> = Vec::new();
+        let mut names: Vec<&str> = templates.iter().map(|t| t.event_type.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let owners: Vec<_> = templates.iter().filter(|t| t.event_type == name).collect();
+            let help = match owners.as_slice() {
+                [one] => one.description.clone(),
+                _ => format!(
+                    "in both {}: add the provider, e.g. {}:{name}",
+                    owners.iter().map(|t| t.provider.name()).collect::<Vec<_>>().join(" and "),
+                    owners[0].provider
+                ),
+            };
+            bare.push(PossibleValue::new(name.to_string()).help(help));
+        }
+        let qualified = templates
+            .iter()
+            .map(|t| PossibleValue::new(format!("{}:{}", t.provider, t.event_type)).help(t.description.clone()));
+        Some(Box::new(bare.into_iter().chain(qualified).collect::<Vec<_>>().into_iter()))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// Event ids to replay from the log.
+    #[arg(value_name = "EVT_ID")]
+    pub ids: Vec<String>,
+
+    /// Only the last N matching events.
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+
+    /// Only event types matching this glob, e.g. 'payout.*'.
+    #[arg(long = "type", value_name = "GLOB")]
+    pub type_glob: Option<String>,
+
+    /// Only events received within this long, e.g. 10m, 2h, 1d.
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+
+    /// Only events that some target gave up on.
+    #[arg(long)]
+    pub failed: bool,
+
+    /// Only events still owed to a target; a success is written back to the log.
+    #[arg(long)]
+    pub pending: bool,
+
+    /// The event log to read (default: where `whk listen` writes it).
+    #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = clap::ValueHint::FilePath)]
+    pub log: Option<PathBuf>,
+
+    /// Replay events from fixture files instead of the log (repeatable).
+    #[arg(long = "file", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+
+    /// Provider of fixture events, when their shape does not say.
+    #[arg(long, value_enum)]
+    pub provider: Option<Provider>,
+
+    /// Give each event a fresh id and creation time (for apps that de-duplicate on id).
+    #[arg(long)]
+    pub new_id: bool,
+
+    /// Replace a field that exists: PATH=VALUE (repeatable).
+    #[arg(long = "override", value_name = "PATH=VALUE")]
+    pub overrides: Vec<String>,
+
+    /// Set a field only where it is missing: PATH=VALUE (repeatable).
+    #[arg(long = "add", value_name = "PATH=VALUE")]
+    pub adds: Vec<String>,
+
+    /// Remove a field: PATH (repeatable).
+    #[arg(long = "remove", value_name = "PATH")]
+    pub removes: Vec<String>,
+
+    /// Where to send: a port, host:port/path, /path or a full URL.
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+
+    /// Extra request header, 'Name: value' (repeatable).
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+
+    /// Print one JSON object per delivery on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// What counts as success: a code (200) or a class (2xx, 4xx).
+    #[arg(long, value_name = "CODE|2xx|4xx", default_value = "2xx")]
+    pub expect_status: crate::expect::ExpectStatus,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
 }

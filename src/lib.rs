@@ -7,18 +7,24 @@ pub mod cli;
 mod commands;
 pub mod deliver;
 pub mod event;
+pub mod expect;
+pub mod fixtures;
 mod output;
 pub mod patch;
+mod picker;
 pub mod providers;
 pub mod relay;
+mod report;
 pub mod secret;
+pub mod settings;
 pub mod signature;
+pub mod tamper;
 pub mod target;
 pub mod template;
 
 use std::ffi::OsString;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// A usage or input error that has no more specific type: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +32,7 @@ use clap::Parser;
 pub struct UsageError(pub String);
 
 /// The documented exit codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     /// Delivered with a 2xx, or a signature verified.
     Success = 0,
@@ -44,7 +50,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // clap prints its own errors and help before `--color` is parsed: tell it the choice up front.
+    let command = cli::Cli::command().color(output::clap_color(&args));
+    let cli = match command.try_get_matches_from(&args).and_then(|m| cli::Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();

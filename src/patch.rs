@@ -39,6 +39,21 @@ pub fn parse_assignment(s: &str) -> Result<(String, Value), PatchError> {
     Ok((path.trim().to_string(), value))
 }
 
+/// The patches named by `--override`, `--add` and `--remove`, applied in that order.
+pub fn from_flags(overrides: &[String], adds: &[String], removes: &[String]) -> Result<Vec<Patch>, PatchError> {
+    let mut out = Vec::new();
+    for raw in overrides {
+        let (path, value) = parse_assignment(raw)?;
+        out.push(Patch::Override(path, value));
+    }
+    for raw in adds {
+        let (path, value) = parse_assignment(raw)?;
+        out.push(Patch::Add(path, value));
+    }
+    out.extend(removes.iter().map(|p| Patch::Remove(p.clone())));
+    Ok(out)
+}
+
 /// Applies one patch. `resource_path` is where the resource sits in the envelope.
 pub fn apply(event: &mut Value, resource_path: &[&str], patch: &Patch) -> Result<(), PatchError> {
     let path = match patch {

@@ -280,19 +280,26 @@ fintoc = "whsec_file_fintoc"
         assert_eq!(all.api_version(None).value, "2024-06-20");
         assert_eq!(settings(&[], Some(FILE)).api_version(None).value, "2020-08-27");
         let built_in = none.api_version(None);
-        assert_eq!((built_in.value.as_str(), built_in.source), (crate::providers::DEFAULT_API_VERSION, Source::BuiltIn));
+        assert_eq!(
+            (built_in.value.as_str(), built_in.source),
+            (crate::providers::DEFAULT_API_VERSION, Source::BuiltIn)
+        );
     }
 
     #[test]
     fn secrets_are_per_provider_in_the_file_and_global_in_flag_and_env() {
         let file = settings(&[], Some(FILE));
-        let secret = |s: &Settings, flag, scheme| s.configured_secret(flag, scheme).unwrap().map(|r| (r.value, r.source));
+        let secret =
+            |s: &Settings, flag, scheme| s.configured_secret(flag, scheme).unwrap().map(|r| (r.value, r.source));
         let file_source = Source::File(PathBuf::from("/c/config.toml"));
         assert_eq!(secret(&file, None, Scheme::Fintoc), Some(("whsec_file_fintoc".into(), file_source)));
         assert_eq!(secret(&file, None, Scheme::Standard), None, "falls back to the local secret");
         let env = settings(&[(ENV_SECRET, "whsec_env")], Some(FILE));
         assert_eq!(secret(&env, None, Scheme::Stripe), Some(("whsec_env".into(), Source::Env(ENV_SECRET))));
-        assert_eq!(secret(&env, Some("whsec_flag"), Scheme::Stripe), Some(("whsec_flag".into(), Source::Flag("--secret"))));
+        assert_eq!(
+            secret(&env, Some("whsec_flag"), Scheme::Stripe),
+            Some(("whsec_flag".into(), Source::Flag("--secret")))
+        );
         // listen's own secret ignores the file's provider secrets; it accepts them separately.
         assert_eq!(env.own_secret(None).unwrap().value, "whsec_env");
         assert_eq!(file.file_secret(Scheme::Stripe).unwrap().unwrap().value, "whsec_file_stripe");
@@ -315,9 +322,8 @@ fintoc = "whsec_file_fintoc"
 
     #[test]
     fn bad_toml_names_file_line_and_column() {
-        let parse = |text: &str| {
-            Settings::from_parts([], PathBuf::from("/c/config.toml"), Some(text)).unwrap_err().to_string()
-        };
+        let parse =
+            |text: &str| Settings::from_parts([], PathBuf::from("/c/config.toml"), Some(text)).unwrap_err().to_string();
         let err = parse("forward_to = \"4242\"\napi_version = 2020-\n");
         assert!(err.starts_with("/c/config.toml:2:"), "{err}");
         let err = parse("\n\nforwad_to = \"4242\"\n");

@@ -15,7 +15,8 @@ pub enum TargetError {
     Scheme(String),
 }
 
-/// `4242` → `http://localhost:4242`, `localhost:4242/webhook` → `http://localhost:4242/webhook`,
+/// `4242` → `http://localhost:4242`, `4242/webhook` → `http://localhost:4242/webhook`,
+/// `localhost:4242/webhook` → `http://localhost:4242/webhook`,
 /// `/webhook` → `http://localhost/webhook`; full URLs pass through.
 pub fn parse_target(input: &str) -> Result<reqwest::Url, TargetError> {
     let input = input.trim();
@@ -23,7 +24,9 @@ pub fn parse_target(input: &str) -> Result<reqwest::Url, TargetError> {
     if input.is_empty() {
         return Err(invalid());
     }
-    let expanded = if input.chars().all(|c| c.is_ascii_digit()) {
+    let leading_port = input.split('/').next().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let expanded = if leading_port {
+        // `4242` and `4242/webhook` mean a port on this machine.
         format!("http://localhost:{input}")
     } else if input.starts_with('/') {
         format!("http://localhost{input}")
@@ -51,6 +54,7 @@ mod tests {
         let t = |s: &str| parse_target(s).map(|u| u.to_string());
         assert_eq!(t("4242").unwrap(), "http://localhost:4242/");
         assert_eq!(t("localhost:4242/webhook").unwrap(), "http://localhost:4242/webhook");
+        assert_eq!(t("4242/webhook").unwrap(), "http://localhost:4242/webhook");
         assert_eq!(t("/webhook").unwrap(), "http://localhost/webhook");
         assert_eq!(t("https://example.test/hooks?x=1").unwrap(), "https://example.test/hooks?x=1");
         assert_eq!(t("127.0.0.1:9/a").unwrap(), "http://127.0.0.1:9/a");

@@ -109,14 +109,14 @@ impl RenderContext {
             "mode" => return Ok(Value::String(if self.livemode { "live" } else { "test" }.into())),
             _ => {}
         }
+        let bad_offset = || RenderError::BadOffset(token.into());
         if let Some(offset) = token.strip_prefix("now") {
-            return Ok(Value::from(
-                self.now + parse_offset(offset).ok_or_else(|| RenderError::BadOffset(token.into()))?,
-            ));
+            return Ok(Value::from(parse_offset(offset).and_then(|o| self.now.checked_add(o)).ok_or_else(bad_offset)?));
         }
         if let Some(offset) = token.strip_prefix("iso") {
-            let at = self.now + parse_offset(offset).ok_or_else(|| RenderError::BadOffset(token.into()))?;
-            return Ok(Value::String(iso_seconds(at)));
+            // Past year 9999 RFC 3339 has no form for it, and humantime would panic printing one.
+            let at = parse_offset(offset).and_then(|o| self.now.checked_add(o)).filter(|t| *t <= MAX_ISO);
+            return Ok(Value::String(iso_seconds(at.ok_or_else(bad_offset)?)));
         }
         Err(unknown())
     }
@@ -149,8 +149,11 @@ fn parse_offset(s: &str) -> Option<i64> {
         'd' => 86_400,
         _ => return None,
     };
-    Some(sign * n * scale)
+    n.checked_mul(scale)?.checked_mul(sign)
 }
+
+/// 9999-12-31T23:59:59Z, the last second RFC 3339 can write.
+const MAX_ISO: i64 = 253_402_300_799;
 
 fn system_time(unix: i64) -> std::time::SystemTime {
     std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64)
@@ -206,5 +209,10 @@ mod tests {
         assert_eq!(ctx().render(&json!("{{nope}}")), Err(RenderError::UnknownPlaceholder("nope".into())));
         assert_eq!(ctx().render(&json!("a {{id:x")), Err(RenderError::Unclosed("a {{id:x".into())));
         assert_eq!(ctx().render(&json!("{{now+3y}}")), Err(RenderError::BadOffset("now+3y".into())));
+        // Offsets that overflow, or leave the calendar, are errors rather than panics.
+        let huge = "{{now+99999999999999999d}}";
+        assert_eq!(ctx().render(&json!(huge)), Err(RenderError::BadOffset("now+99999999999999999d".into())));
+        assert!(ctx().render(&json!("{{now+9223372036854775807}}")).is_err());
+        assert!(ctx().render(&json!("{{iso+999999999999}}")).is_err());
     }
 }

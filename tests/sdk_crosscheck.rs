@@ -3,7 +3,7 @@
 //! stripe-node (tests/sdk/receiver.mjs). Each SDK sits behind a real HTTP server on loopback and is
 //! fed by the real whk binary, so headers, body bytes and signatures are checked exactly as sent.
 //!
-//! `./scripts/test` installs the pinned SDKs and sets WHK_SDK_PYTHON and WHK_SDK_NODE.
+//! `./scripts/test` installs the pinned SDKs and sets `WHK_SDK_PYTHON` and `WHK_SDK_NODE`.
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
@@ -52,7 +52,7 @@ fn crosscheck(receiver: Command, provider: Option<&str>) {
         deliveries.iter().filter_map(|args| whk.deliver(receiver.port, args, SECRET).err()).collect();
     assert!(
         refusals.is_empty(),
-        "{} of {} deliveries were refused:\n{}\nreceiver's log:\n{}",
+        "{} of {} deliveries were refused:\n{}\n\nThe receiver's log (the SDK's reasons, and the refused bodies):\n{}",
         refusals.len(),
         deliveries.len(),
         refusals.join("\n"),
@@ -62,7 +62,7 @@ fn crosscheck(receiver: Command, provider: Option<&str>) {
     // A receiver that answered 200 to anything would prove nothing: it must refuse a wrong secret.
     let forged = whk.deliver(receiver.port, &deliveries[0], "whsec_notTheSecret");
     assert!(forged.is_err(), "the receiver accepted an event signed with the wrong secret");
-    println!("{} deliveries accepted by {:?}", deliveries.len(), receiver.program);
+    println!("{} deliveries accepted by {}", deliveries.len(), receiver.program);
 }
 
 /// The whk binary under test, with a config folder of its own so no real config is read or written.
@@ -107,13 +107,8 @@ impl Whk {
         if out.status.success() && report["ok"] == Value::Bool(true) {
             return Ok(());
         }
-        Err(format!(
-            "whk {}: {}\n  stdout: {}  stderr: {}",
-            all.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
+        let said = [&out.stdout, &out.stderr].map(|s| String::from_utf8_lossy(s).trim().to_owned()).join(" ");
+        Err(format!("whk {} ({}): {}", all.join(" "), out.status, said.trim()))
     }
 }
 
@@ -140,7 +135,7 @@ impl Receiver {
             .stderr(File::create(&log).expect("receiver log"))
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-        let program = format!("{command:?}");
+        let program = format!("{command:?}"); // the whole command line, env included, for error messages
         let mut receiver = Receiver { child, program, port: 0, log, _dir: dir };
 
         let mut line = String::new();
@@ -153,8 +148,10 @@ impl Receiver {
         receiver
     }
 
+    /// What the receiver said, less its `accepted …` lines: the SDKs' reasons for refusals, and any crash.
     fn log(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
+        let log = fs::read_to_string(&self.log).unwrap_or_default();
+        log.lines().filter(|line| !line.starts_with("accepted ")).collect::<Vec<_>>().join("\n")
     }
 }
 

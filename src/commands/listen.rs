@@ -4,34 +4,42 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use anyhow::Result;
+use clap::ValueEnum;
 use colored::Colorize;
 
 use crate::cli::ListenArgs;
 use crate::deliver::parse_header;
 use crate::output;
 use crate::relay::{self, routing::Routing, RelayConfig};
+use crate::settings::{Resolved, Settings, Source};
 use crate::signature::Scheme;
 use crate::target::{parse_target, DEFAULT_LISTEN_PORT};
 use crate::{Exit, UsageError};
 
 pub fn run(args: ListenArgs) -> Result<Exit> {
-    let secret = crate::secret::resolve(args.secret.secret.as_deref())?;
+    let settings = Settings::load()?;
+    let secret = settings.own_secret(args.secret.secret.as_deref())?.value;
     if args.print_secret {
         println!("{secret}");
         return Ok(Exit::Success);
     }
     let addr = listen_addr(&args)?;
-    let routing = routing(&args)?;
+    let forward_to = settings.forward_to(args.forward_to.as_deref());
+    let routing = routing(&args, forward_to.as_ref())?;
     let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let connect_headers = args.connect_headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
-    let verify_secrets = args.verify_secrets.iter().map(|s| verify_secret(s)).collect::<Result<Vec<_>>>()?;
+    let mut verify_secrets = args.verify_secrets.iter().map(|s| verify_secret(s)).collect::<Result<Vec<_>>>()?;
+    verify_secrets.extend(file_verify_secrets(&settings, &verify_secrets)?);
     for (flag, seconds) in [("--timeout", args.timeout), ("--client-timeout", args.client_timeout)] {
         if !(seconds.is_finite() && seconds > 0.0) {
             anyhow::bail!(UsageError(format!("{flag} {seconds} is not a positive number of seconds")));
         }
     }
     let log_path = relay::log_path(args.log)?;
-    let summary = routing_summary(&routing);
+    let mut summary = routing_summary(&routing);
+    if let Some(Resolved { source: source @ (Source::Env(_) | Source::File(_)), .. }) = &forward_to {
+        summary.push_str(&format!(" ({source}; --forward-to overrides it)"));
+    }
     let config = RelayConfig {
         addr,
         routing,
@@ -87,7 +95,7 @@ fn listen_addr(args: &ListenArgs) -> Result<SocketAddr> {
     Ok(addr)
 }
 
-fn routing(args: &ListenArgs) -> Result<Routing> {
+fn routing(args: &ListenArgs, forward_to: Option<&Resolved<String>>) -> Result<Routing> {
     let url = |s: &str| parse_target(s).map(|u| u.to_string());
     let mut routes = Vec::new();
     for raw in &args.routes {
@@ -98,11 +106,28 @@ fn routing(args: &ListenArgs) -> Result<Routing> {
         routes.push((glob.trim().to_string(), url(target.trim())?));
     }
     Ok(Routing {
-        forward_to: args.forward_to.as_deref().map(url).transpose()?,
+        forward_to: forward_to.map(|t| url(&t.value).map_err(|e| t.blame("forward_to", e))).transpose()?,
         connect_to: args.forward_connect_to.as_deref().map(url).transpose()?,
         routes,
         only: args.events.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
     })
+}
+
+/// The config file's `[secrets]`, accepted on the way in for each provider no --verify-secret names.
+fn file_verify_secrets(settings: &Settings, flags: &[(Scheme, String)]) -> Result<Vec<(Scheme, String)>> {
+    let mut secrets = Vec::new();
+    for &scheme in Scheme::value_variants() {
+        if flags.iter().any(|(s, _)| *s == scheme) {
+            continue;
+        }
+        if let Some(secret) = settings.file_secret(scheme)? {
+            if scheme == Scheme::Standard {
+                crate::signature::standard_key(&secret.value).map_err(|e| secret.blame("secrets.standard", e))?;
+            }
+            secrets.push((scheme, secret.value));
+        }
+    }
+    Ok(secrets)
 }
 
 fn verify_secret(raw: &str) -> Result<(Scheme, String)> {

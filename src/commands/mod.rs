@@ -1,7 +1,11 @@
 //! One file per command.
 
+mod completion;
+mod config;
 mod events;
 mod listen;
+mod replay;
+mod man;
 mod sign;
 mod trigger;
 
@@ -16,5 +20,9 @@ pub fn dispatch(command: Command) -> Result<Exit> {
         Command::Events(args) => events::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Listen(args) => listen::run(args),
+        Command::Replay(args) => replay::run(args),
+        Command::Config(args) => config::run(args),
+        Command::Completion(args) => completion::run(args),
+        Command::Man(args) => man::run(args),
     }
 }

@@ -8,6 +8,7 @@ use colored::Colorize;
 use serde_json::Value;
 
 use crate::cli::SignArgs;
+use crate::settings::Settings;
 use crate::signature::{key_for, matches_with_key, verify, Received, Scheme, VerifyError};
 use crate::{Exit, UsageError};
 
@@ -15,27 +16,35 @@ use crate::{Exit, UsageError};
 const MAX_PAYLOAD: u64 = 64 * 1024 * 1024;
 
 pub fn run(args: SignArgs) -> Result<Exit> {
+    let settings = Settings::load()?;
+    let scheme = match args.provider {
+        Some(scheme) => scheme,
+        None => settings.provider(None)?.map(|r| r.value.scheme()).ok_or_else(|| {
+            UsageError(
+                "which signing scheme? pass --provider stripe, fintoc or standard (or set a default: WHK_PROVIDER or `provider` in the config file)".into(),
+            )
+        })?,
+    };
     let body = read_payload(&args.file)?;
-    let secret = crate::secret::resolve(args.secret.secret.as_deref())?;
+    let secret = settings.secret(args.secret.secret.as_deref(), scheme)?.value;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
 
     let Some(header) = args.verify.as_deref() else {
         let msg_id = args.id.clone().unwrap_or_else(|| crate::providers::Provider::Stripe.new_id("msg"));
-        for (name, value) in args.provider.sign(&secret, args.timestamp.unwrap_or(now), &msg_id, &body)? {
+        for (name, value) in scheme.sign(&secret, args.timestamp.unwrap_or(now), &msg_id, &body)? {
             println!("{name}: {value}");
         }
         return Ok(Exit::Success);
     };
 
-    let header = strip_header_name(header, args.provider);
-    let received =
-        Received { scheme: args.provider, header, body: &body, msg_id: args.id.as_deref(), timestamp: args.timestamp };
+    let header = strip_header_name(header, scheme);
+    let received = Received { scheme, header, body: &body, msg_id: args.id.as_deref(), timestamp: args.timestamp };
     match verify(&received, &secret, args.tolerance, now) {
         Ok(()) => {
             println!(
                 "{} the {} signature matches and is within {} s",
                 "valid:".green().bold(),
-                args.provider.name(),
+                scheme.name(),
                 args.tolerance
             );
             Ok(Exit::Success)

@@ -43,6 +43,21 @@ impl Provider {
         Provider::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(name))
     }
 
+    /// Recognises an event by its envelope: Stripe wraps the resource in `data.object` and says
+    /// `livemode`; Fintoc has `mode` and an ISO `created_at`.
+    pub fn detect(event: &Value) -> Option<Provider> {
+        if event["object"] != "event" {
+            return None;
+        }
+        if event["data"]["object"].is_object() && event.get("livemode").is_some() {
+            Some(Provider::Stripe)
+        } else if event.get("mode").is_some() && event["created_at"].is_string() {
+            Some(Provider::Fintoc)
+        } else {
+            None
+        }
+    }
+
     pub fn scheme(self) -> Scheme {
         match self {
             Provider::Stripe => Scheme::Stripe,

@@ -13,8 +13,6 @@ use tokio::sync::{mpsc, watch};
 use super::console::{Console, Shown};
 use super::log::{EventRef, LogReader, LogWriter};
 use crate::deliver::{Sender, SignedRequest};
-use crate::providers::Provider;
-use crate::signature::Scheme;
 use crate::template::iso_millis;
 
 pub struct ForwardSettings {
@@ -215,25 +213,8 @@ fn signed(
     extra: &[(String, String)],
 ) -> SignedRequest {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let provider = text(record, "provider");
-    let built = match Provider::from_name(provider) {
-        Some(p) => SignedRequest::new(p, &f.settings.secret, now, url.clone(), body.clone(), extra).ok(),
-        None if provider == "standard" => {
-            let msg_id = record["msg_id"].as_str().unwrap_or_else(|| text(record, "id"));
-            Scheme::Standard.sign(&f.settings.secret, now, msg_id, &body).ok().map(|mut headers| {
-                headers.insert(0, ("Content-Type".into(), "application/json".into()));
-                headers.extend(extra.iter().cloned());
-                SignedRequest { url: url.clone(), headers, body: body.clone() }
-            })
-        }
-        None => None,
-    };
-    // An unverified event of unknown origin is passed on as it came, unsigned.
-    built.unwrap_or_else(|| {
-        let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-        headers.extend(extra.iter().cloned());
-        SignedRequest { url, headers, body }
-    })
+    let msg_id = record["msg_id"].as_str().unwrap_or_else(|| text(record, "id"));
+    SignedRequest::for_recorded(text(record, "provider"), msg_id, &f.settings.secret, now, url, body, extra)
 }
 
 fn outcome(f: &Forwarding, kind: &str, seq: u64, target: &str, reason: Option<&str>) {

@@ -120,7 +120,9 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
                 }
             }
         }
-        None if inbound.skip_verify => (shape_of(&event), "unverified"),
+        None if inbound.skip_verify => {
+            (crate::providers::Provider::detect(&event).map_or("unknown", |p| p.name()), "unverified")
+        }
         None => {
             let reason = "no signature header (Stripe-Signature, Fintoc-Signature or webhook-signature): send with `whk trigger`, or start listen with --skip-verify";
             return Err((StatusCode::BAD_REQUEST, reason.into(), Some(rejected(reason))));
@@ -175,17 +177,6 @@ fn check(inbound: &Inbound, received: &Received) -> Result<&'static str, String>
 fn is_local(inbound: &Inbound, index: usize) -> bool {
     let scheme = inbound.secrets[index].0;
     inbound.secrets.iter().position(|(s, _)| *s == scheme) == Some(index)
-}
-
-/// Recognises an unsigned event by its envelope.
-fn shape_of(event: &Value) -> &'static str {
-    if event["object"] == "event" && event["data"]["object"].is_object() && event.get("livemode").is_some() {
-        "stripe"
-    } else if event["object"] == "event" && event.get("mode").is_some() && event.get("created_at").is_some() {
-        "fintoc"
-    } else {
-        "unknown"
-    }
 }
 
 /// Headers as received, with credentials masked: they must never reach the log.

@@ -211,3 +211,60 @@ impl LogReader {
         Ok(serde_json::from_slice(&bytes)?)
     }
 }
+
+/// A recorded event with what became of it, for `whk replay`.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The event's line in the log.
+    pub record: Value,
+    pub delivered: BTreeSet<String>,
+    pub failed: BTreeSet<String>,
+}
+
+impl Recorded {
+    pub fn targets(&self) -> Vec<String> {
+        self.record["targets"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect()
+    }
+
+    /// Targets the event has not yet been delivered to, nor given up on.
+    pub fn pending_targets(&self) -> Vec<String> {
+        self.targets().into_iter().filter(|t| !self.delivered.contains(t) && !self.failed.contains(t)).collect()
+    }
+}
+
+/// Every accepted event in the log, oldest first, with its outcomes.
+pub fn history(path: &Path) -> Result<Vec<Recorded>> {
+    let file =
+        File::open(path).with_context(|| format!("cannot read the event log {} (pass --log PATH)", path.display()))?;
+    let mut events: BTreeMap<u64, Recorded> = BTreeMap::new();
+    for line in BufReader::new(file).split(b'\n') {
+        let Ok(record) = serde_json::from_slice::<Value>(&line?) else { continue };
+        let seq = record["seq"].as_u64().unwrap_or(0);
+        let target = record["target"].as_str().map(String::from);
+        match (record["rec"].as_str(), events.get_mut(&seq), target) {
+            (Some("event"), _, _) => {
+                events.insert(seq, Recorded { record, delivered: BTreeSet::new(), failed: BTreeSet::new() });
+            }
+            (Some("delivered"), Some(event), Some(target)) => {
+                event.delivered.insert(target);
+            }
+            (Some("failed"), Some(event), Some(target)) => {
+                event.failed.insert(target);
+            }
+            _ => {}
+        }
+    }
+    Ok(events.into_values().collect())
+}
+
+/// Appends one record from another process (`whk replay` marking a pending event delivered).
+/// O_APPEND keeps a single short write whole even while `whk listen` writes too.
+pub fn append_record(path: &Path, record: &Value) -> Result<()> {
+    let mut line = serde_json::to_vec(record)?;
+    line.push(b'\n');
+    let mut file =
+        OpenOptions::new().append(true).open(path).with_context(|| format!("cannot append to {}", path.display()))?;
+    file.write_all(&line)?;
+    file.sync_data()?;
+    Ok(())
+}

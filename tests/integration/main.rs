@@ -1,8 +1,12 @@
 //! Integration tests: the real binary against real HTTP servers on loopback and real files.
 
+mod config;
 mod events;
 mod listen;
+mod replay;
+mod shell;
 mod sign;
 mod support;
+mod terminal;
 mod trigger;
 mod vectors;

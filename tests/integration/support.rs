@@ -29,6 +29,11 @@ impl Whk {
         self
     }
 
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Whk {
+        self.cmd.arg(arg);
+        self
+    }
+
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Whk {
         self.cmd.env(key, value);
         self

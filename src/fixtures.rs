@@ -1,0 +1,83 @@
+//! Fixture files for `whk replay --file`: one event (JSON), an array of events, or JSON Lines.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::providers::Provider;
+
+/// Fixture files larger than this are refused rather than read into memory.
+pub const MAX_FIXTURE_FILE: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    #[error("cannot read {path}: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+    #[error("{path} is larger than {} MiB; split it into smaller fixture files", MAX_FIXTURE_FILE >> 20)]
+    TooLarge { path: String },
+    #[error("{path}: {reason} (a fixture file holds one event as JSON, an array of events, or JSON Lines)")]
+    Invalid { path: String, reason: String },
+    #[error("{path}: event {index} is not a Stripe or Fintoc event; pass --provider stripe|fintoc")]
+    UnknownProvider { path: String, index: usize },
+}
+
+/// One event from a fixture, with its exact bytes when the file held it on a line of its own or
+/// alone, so replay can send it unchanged.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub provider: Provider,
+    pub event: Value,
+    pub body: Vec<u8>,
+}
+
+pub fn read(path: &Path, provider: Option<Provider>) -> Result<Vec<Fixture>, FixtureError> {
+    let name = path.display().to_string();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FIXTURE_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|source| FixtureError::Unreadable { path: name.clone(), source })?;
+    if bytes.len() as u64 > MAX_FIXTURE_FILE {
+        return Err(FixtureError::TooLarge { path: name });
+    }
+    let invalid = |reason: String| FixtureError::Invalid { path: name.clone(), reason };
+    let text = std::str::from_utf8(&bytes).map_err(|_| invalid("not UTF-8 text".into()))?;
+    let events: Vec<(Value, Vec<u8>)> = match serde_json::from_str::<Value>(text) {
+        // Inside an array the original bytes of each event are not kept apart; re-serialise each.
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .map(|v| {
+                let body = serde_json::to_vec(&v).expect("a JSON value always serialises");
+                (v, body)
+            })
+            .collect(),
+        Ok(value @ Value::Object(_)) => vec![(value, text.trim().as_bytes().to_vec())],
+        Ok(_) => return Err(invalid("the JSON is neither an event object nor an array of events".into())),
+        Err(whole) => {
+            let mut out = Vec::new();
+            for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                let value: Value = serde_json::from_str(line).map_err(|e| {
+                    invalid(if n == 0 { format!("not valid JSON: {whole}") } else { format!("line {}: {e}", n + 1) })
+                })?;
+                out.push((value, line.trim().as_bytes().to_vec()));
+            }
+            out
+        }
+    };
+    if events.is_empty() {
+        return Err(invalid("it holds no events".into()));
+    }
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(index, (event, body))| {
+            if !event.is_object() {
+                return Err(invalid(format!("event {} is not a JSON object", index + 1)));
+            }
+            let provider = provider
+                .or_else(|| Provider::detect(&event))
+                .ok_or(FixtureError::UnknownProvider { path: name.clone(), index: index + 1 })?;
+            Ok(Fixture { provider, event, body })
+        })
+        .collect()
+}

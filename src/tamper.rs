@@ -1,0 +1,188 @@
+//! Forged deliveries for `whk trigger --tamper`: requests an endpoint that verifies signatures must
+//! refuse, plus two advisory kinds the official SDKs may rightly accept.
+
+use rand::distributions::{Alphanumeric, DistString};
+use rand::Rng;
+
+use crate::deliver::SignedRequest;
+use crate::providers::Provider;
+
+/// How far outside the 300 s tolerance the stale and future timestamps are.
+const SKEW: i64 = 600;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TamperKind {
+    /// The signature is replaced by another of the same shape.
+    BadSignature,
+    /// Signed correctly, but with a secret the endpoint does not know.
+    WrongSecret,
+    /// Signed correctly, with a timestamp older than the 300 s tolerance.
+    StaleTimestamp,
+    /// Signed, then the body was changed.
+    ModifiedBody,
+    /// No signature header at all.
+    MissingSignature,
+    /// A signature header that cannot be parsed.
+    MalformedSignature,
+    /// Signed correctly, dated in the future (advisory: the SDKs accept it).
+    FutureTimestamp,
+    /// The same signed delivery sent twice (advisory: de-duplicating is the app's choice).
+    Replayed,
+    /// Every kind above, with a table of verdicts.
+    All,
+}
+
+impl TamperKind {
+    pub const EVERY: [TamperKind; 8] = [
+        TamperKind::BadSignature,
+        TamperKind::WrongSecret,
+        TamperKind::StaleTimestamp,
+        TamperKind::ModifiedBody,
+        TamperKind::MissingSignature,
+        TamperKind::MalformedSignature,
+        TamperKind::FutureTimestamp,
+        TamperKind::Replayed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TamperKind::BadSignature => "bad-signature",
+            TamperKind::WrongSecret => "wrong-secret",
+            TamperKind::StaleTimestamp => "stale-timestamp",
+            TamperKind::ModifiedBody => "modified-body",
+            TamperKind::MissingSignature => "missing-signature",
+            TamperKind::MalformedSignature => "malformed-signature",
+            TamperKind::FutureTimestamp => "future-timestamp",
+            TamperKind::Replayed => "replayed",
+            TamperKind::All => "all",
+        }
+    }
+
+    /// Whether an endpoint that verifies signatures must answer 4xx.
+    pub fn must_refuse(self) -> bool {
+        !matches!(self, TamperKind::FutureTimestamp | TamperKind::Replayed)
+    }
+
+    /// What accepting this forgery means, in plain words.
+    pub fn danger(self) -> &'static str {
+        match self {
+            TamperKind::BadSignature | TamperKind::MissingSignature | TamperKind::MalformedSignature => {
+                "the endpoint does not check the signature: anyone who knows its URL can send it fake events"
+            }
+            TamperKind::WrongSecret => "the endpoint accepts signatures made with any secret, so it verifies nothing",
+            TamperKind::StaleTimestamp => {
+                "the endpoint ignores the timestamp: a captured delivery can be replayed later (check the 300 s tolerance)"
+            }
+            TamperKind::ModifiedBody => {
+                "the endpoint verifies something other than the raw body it acts on: an attacker can change amounts or ids"
+            }
+            TamperKind::FutureTimestamp => {
+                "accepted, as the official Stripe and Fintoc Python SDKs do; refuse it only if you compare timestamps both ways"
+            }
+            TamperKind::Replayed => {
+                "the same delivery was accepted twice: fine if the handler de-duplicates on the event id, a double charge if not"
+            }
+            TamperKind::All => "",
+        }
+    }
+}
+
+/// Builds the forged request(s) for one kind from an honest one's ingredients.
+pub fn forge(
+    kind: TamperKind,
+    provider: Provider,
+    secret: &str,
+    now: i64,
+    url: reqwest::Url,
+    body: Vec<u8>,
+    extra: &[(String, String)],
+) -> Vec<SignedRequest> {
+    let sign = |secret: &str, at: i64, body: Vec<u8>| {
+        SignedRequest::new(provider, secret, at, url.clone(), body, extra).expect("a non-empty secret always signs")
+    };
+    let header = provider.scheme().signature_header();
+    let mut request = match kind {
+        TamperKind::WrongSecret => {
+            sign(&format!("whsec_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 32)), now, body)
+        }
+        TamperKind::StaleTimestamp => sign(secret, now - SKEW, body),
+        TamperKind::FutureTimestamp => sign(secret, now + SKEW, body),
+        TamperKind::ModifiedBody => {
+            let mut request = sign(secret, now, body);
+            request.body = modified(&request.body, provider);
+            request
+        }
+        _ => sign(secret, now, body),
+    };
+    match kind {
+        TamperKind::BadSignature => {
+            let random: String =
+                (0..64).map(|_| char::from(b"0123456789abcdef"[rand::thread_rng().gen_range(0..16)])).collect();
+            set_header(&mut request, header, Some(format!("t={now},v1={random}")));
+        }
+        TamperKind::MissingSignature => set_header(&mut request, header, None),
+        TamperKind::MalformedSignature => set_header(&mut request, header, Some("t=yesterday;v1:".into())),
+        _ => {}
+    }
+    if kind == TamperKind::Replayed {
+        vec![request.clone(), request]
+    } else {
+        vec![request]
+    }
+}
+
+fn set_header(request: &mut SignedRequest, name: &str, value: Option<String>) {
+    request.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    if let Some(value) = value {
+        request.headers.push((name.to_string(), value));
+    }
+}
+
+/// The same event with another id: still valid JSON, no longer the bytes that were signed.
+fn modified(body: &[u8], provider: Provider) -> Vec<u8> {
+    let mut event: serde_json::Value = serde_json::from_slice(body).expect("whk's own events are JSON");
+    event["id"] = serde_json::json!(provider.new_id("evt"));
+    serde_json::to_vec(&event).expect("a JSON value always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::{verify, Received};
+
+    #[test]
+    fn every_forgery_fails_verification_in_the_way_it_claims() {
+        let url = reqwest::Url::parse("http://127.0.0.1:1/").unwrap();
+        let body = br#"{"id":"evt_1","object":"event"}"#.to_vec();
+        let now = 1_800_000_000;
+        let check = |kind| {
+            let forged = forge(kind, Provider::Stripe, "whsec_s", now, url.clone(), body.clone(), &[]);
+            let r = &forged[0];
+            let header = r.headers.iter().find(|(k, _)| k == "Stripe-Signature").map(|(_, v)| v.as_str());
+            header.map(|h| {
+                verify(
+                    &Received {
+                        scheme: crate::signature::Scheme::Stripe,
+                        header: h,
+                        body: &r.body,
+                        msg_id: None,
+                        timestamp: None,
+                    },
+                    "whsec_s",
+                    300,
+                    now,
+                )
+            })
+        };
+        use crate::signature::VerifyError::*;
+        assert!(matches!(check(TamperKind::BadSignature), Some(Err(NoMatch))));
+        assert!(matches!(check(TamperKind::WrongSecret), Some(Err(NoMatch))));
+        assert!(matches!(check(TamperKind::StaleTimestamp), Some(Err(TooOld(300, 300)))));
+        assert!(matches!(check(TamperKind::ModifiedBody), Some(Err(NoMatch))));
+        assert!(check(TamperKind::MissingSignature).is_none());
+        assert!(matches!(check(TamperKind::MalformedSignature), Some(Err(Malformed(_)))));
+        assert!(matches!(check(TamperKind::FutureTimestamp), Some(Ok(()))));
+        assert!(matches!(check(TamperKind::Replayed), Some(Ok(()))));
+        assert_eq!(forge(TamperKind::Replayed, Provider::Fintoc, "whsec_s", now, url, body, &[]).len(), 2);
+    }
+}

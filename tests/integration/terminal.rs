@@ -1,0 +1,206 @@
+//! whk on a real terminal (a tmux pane with a pty) and off one: the event picker, and colours that
+//! appear only where they should. Needs tmux (`apt-get install tmux`); CI installs it.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::support::{Sink, Whk, SECRET};
+
+const ESC: char = '\u{1b}';
+
+/// A detached tmux session on its own server (its own socket), running one shell command.
+struct Tmux {
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Runs `script` (sh syntax) in a 160x50 pane; the pane stays open after it, so its output can
+    /// be read. whk gets a fresh config directory and none of the test's WHK_* or NO_COLOR.
+    fn start(script: &str, env: &[(&str, &str)]) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("tmux.sock");
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-S").arg(&socket).args(["-f", "/dev/null", "new-session", "-d", "-x", "160", "-y", "50"]);
+        cmd.arg(format!("{script}; echo \"[exit $?]\"; sleep 600"));
+        for var in
+            ["TMUX", "WHK_SECRET", "WHK_TEMPLATES", "WHK_FORWARD_TO", "WHK_PROVIDER", "WHK_API_VERSION", "NO_COLOR"]
+        {
+            cmd.env_remove(var);
+        }
+        cmd.env("WHK_CONFIG_DIR", dir.path().join("config")).env("PATH", path_with_whk());
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        match cmd.status() {
+            Ok(status) => assert!(status.success(), "tmux new-session failed: {status}"),
+            Err(e) => panic!(
+                "cannot run tmux ({e}): the terminal tests need it; install it with `apt-get install tmux` (CI does)"
+            ),
+        }
+        Tmux { socket, _dir: dir }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().unwrap();
+        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Types text as it is (no key names).
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-l", text]);
+    }
+
+    fn press(&self, key: &str) {
+        self.tmux(&["send-keys", key]);
+    }
+
+    /// The pane's text; with `escapes`, its colours and attributes as escape sequences too.
+    fn screen(&self, escapes: bool) -> String {
+        self.tmux(if escapes { &["capture-pane", "-p", "-e"] } else { &["capture-pane", "-p"] })
+    }
+
+    /// Waits until the pane shows `text`, and returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen(false);
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting for {text:?}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+fn path_with_whk() -> String {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_whk"));
+    format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default())
+}
+
+#[test]
+fn the_picker_filters_the_catalog_and_sends_the_chosen_event() {
+    let sink = Sink::start(200);
+    let tmux = Tmux::start(&format!("whk trigger --secret {SECRET} --forward-to {}", sink.url("/hook")), &[]);
+    let screen = tmux.wait_for("Event to send");
+    // Grouped by provider, each event with its description.
+    assert!(screen.contains("stripe  account.application.deauthorized"), "{screen}");
+    tmux.type_text("fintoc payout.creat");
+    let screen = tmux.wait_for("› fintoc payout.creat");
+    let first = screen.lines().nth(1).unwrap_or_default();
+    assert!(first.starts_with("❯ fintoc  payout.created  ") && first.contains("Triggers when"), "{screen}");
+    assert!(screen.lines().all(|l| l.chars().count() <= 160), "items fit the terminal's width:\n{screen}");
+    tmux.press("Enter");
+    let screen = tmux.wait_for("[exit ");
+    assert!(screen.contains("[exit 0]"), "{screen}");
+    assert!(screen.contains("--> payout.created [evt_"), "{screen}");
+    assert!(screen.contains("<-- [200] POST"), "{screen}");
+    let got = sink.received();
+    assert_eq!(got.len(), 1, "one delivery");
+    assert_eq!(got[0].path, "/hook");
+    assert_eq!(got[0].json()["type"], "payout.created");
+    assert!(got[0].header("Fintoc-Signature").is_some(), "the fintoc event was chosen");
+}
+
+#[test]
+fn escape_closes_the_picker_without_sending() {
+    let sink = Sink::start(200);
+    let tmux = Tmux::start(&format!("whk trigger --secret {SECRET} --forward-to {}", sink.url("/")), &[]);
+    tmux.wait_for("Event to send");
+    tmux.press("Escape");
+    let screen = tmux.wait_for("[exit ");
+    assert!(screen.contains("no event chosen") && screen.contains("[exit 2]"), "{screen}");
+    assert!(sink.received().is_empty());
+}
+
+#[test]
+fn off_a_terminal_a_missing_event_is_a_usage_error_that_says_how_to_list_events() {
+    let run = Whk::new().args(["trigger"]).run().expect(2);
+    assert!(run.stderr().contains("no event given") && run.stderr().contains("`whk events`"), "{}", run.stderr());
+}
+
+#[test]
+fn on_a_terminal_colours_appear_unless_no_color_is_set() {
+    let script = "whk events --provider fintoc; whk trigger payuot.failed";
+    let tmux = Tmux::start(script, &[]);
+    tmux.wait_for("[exit ");
+    let screen = tmux.screen(true);
+    assert!(screen.contains(ESC), "colours on a terminal:\n{screen}");
+    assert!(screen.contains("did you mean payout.failed"), "{screen}");
+
+    for value in ["1", ""] {
+        let tmux = Tmux::start(script, &[("NO_COLOR", value)]);
+        tmux.wait_for("[exit ");
+        let screen = tmux.screen(true);
+        assert!(!screen.contains(ESC), "NO_COLOR={value:?} turns every colour off, errors included:\n{screen}");
+        assert!(screen.contains("error: unknown event"), "{screen}");
+    }
+    let tmux = Tmux::start("whk --color never events --provider fintoc; whk trigger payuot.failed --color never", &[]);
+    tmux.wait_for("[exit ");
+    assert!(!tmux.screen(true).contains(ESC), "--color never");
+}
+
+#[test]
+fn status_colours_follow_the_stripe_cli_on_a_terminal() {
+    let sinks = [Sink::start(200), Sink::start(404), Sink::start(500)];
+    let script: Vec<String> = sinks
+        .iter()
+        .map(|s| format!("whk trigger payout.failed --secret {SECRET} --forward-to {}", s.url("/")))
+        .collect();
+    let tmux = Tmux::start(&script.join("; "), &[]);
+    tmux.wait_for("[exit ");
+    let screen = tmux.screen(true);
+    // tmux re-encodes colours as SGR codes: 32 green, 33 yellow, 31 red.
+    for (status, colour) in [("[200]", "32m"), ("[404]", "33m"), ("[500]", "31m")] {
+        let at = screen.find(status).unwrap_or_else(|| panic!("{status} missing:\n{screen}"));
+        let before = &screen[..at];
+        let sgr = &before[before.rfind(ESC).expect("a colour before the status")..];
+        assert!(sgr.contains(colour), "{status} should be coloured {colour}, got {sgr:?}");
+    }
+}
+
+#[test]
+fn off_a_terminal_nothing_carries_escape_codes() {
+    let sink = Sink::start(500);
+    let runs = [
+        Whk::new().args(["events"]).run().expect(0),
+        Whk::new()
+            .args(["trigger", "payout.failed", "--secret", SECRET, "--forward-to", &sink.url("/")])
+            .run()
+            .expect(1),
+        Whk::new().args(["trigger", "payuot.failed"]).run().expect(2),
+        Whk::new().args(["trigger", "--bogus"]).run().expect(2),
+        Whk::new().args(["--help"]).run().expect(0),
+        Whk::new().args(["config"]).run().expect(0),
+    ];
+    for run in &runs {
+        assert!(!run.stdout().contains(ESC) && !run.stderr().contains(ESC), "{}\n{}", run.stdout(), run.stderr());
+    }
+}
+
+#[test]
+fn color_always_colours_both_streams_and_clap_obeys_the_flag_too() {
+    let sink = Sink::start(404);
+    let run = Whk::new()
+        .args(["--color", "always", "trigger", "payout.failed", "--secret", SECRET, "--forward-to", &sink.url("/")])
+        .env("NO_COLOR", "1")
+        .run()
+        .expect(1);
+    assert!(run.stdout().contains("\u{1b}[33m[404]"), "4xx is yellow: {:?}", run.stdout());
+    let run = Whk::new().args(["trigger", "payuot.failed", "--color=always"]).run().expect(2);
+    assert!(run.stderr().contains("31merror:"), "errors are red: {:?}", run.stderr());
+    // clap prints usage errors before whk sees --color: it is told up front.
+    let run = Whk::new().args(["--color", "always", "trigger", "--bogus"]).run().expect(2);
+    assert!(run.stderr().contains(ESC), "{:?}", run.stderr());
+    let run = Whk::new().args(["--color", "never", "trigger", "--bogus"]).run().expect(2);
+    assert!(!run.stderr().contains(ESC) && run.stderr().contains("--bogus"), "{:?}", run.stderr());
+}

@@ -1,0 +1,5 @@
+//! Reliability and security suite (issue 7): faults survived, bad inputs refused, nothing lost,
+//! no secret leaked. The README's "Reliability" section says how to run each part.
+
+mod fault_run;
+mod support;

@@ -1,0 +1,256 @@
+//! Small helpers shared by the reliability tests: a `whk listen` whose output goes to files, an app
+//! that records what it is sent, a raw HTTP client that reads exactly one answer, and signing.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use whk::signature::Scheme;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_whk");
+
+/// A port nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// A `whk` command with its config in `dir/config` and none of the caller's WHK_* settings.
+pub fn whk(dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("WHK_CONFIG_DIR", dir.join("config")).env("NO_COLOR", "1").stdin(Stdio::null());
+    for var in ["WHK_SECRET", "WHK_TEMPLATES", "WHK_FORWARD_TO", "WHK_PROVIDER", "WHK_API_VERSION", "WHK_LOG"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// `whk listen` in the background. Its stdout and stderr go to files, not pipes: a relay printing a
+/// line per event would block on a full pipe nobody reads, and the secret scan reads the files.
+pub struct Listen {
+    pub child: Child,
+    pub port: u16,
+    pub stdout: PathBuf,
+    pub stderr: PathBuf,
+}
+
+impl Listen {
+    /// Starts `whk listen --port PORT --log DIR/events.jsonl ARGS`; output in DIR/listen-NAME.{out,err}.
+    pub fn start(dir: &Path, port: u16, name: &str, args: &[&str]) -> Listen {
+        Listen::start_with(whk(dir), dir, port, name, args)
+    }
+
+    pub fn start_with(mut cmd: Command, dir: &Path, port: u16, name: &str, args: &[&str]) -> Listen {
+        let stdout = dir.join(format!("listen-{name}.out"));
+        let stderr = dir.join(format!("listen-{name}.err"));
+        let child = cmd
+            .args(["listen", "--port", &port.to_string(), "--log"])
+            .arg(dir.join("events.jsonl"))
+            .args(args)
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::fs::File::create(&stderr).unwrap())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(15), "whk listen did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Listen { child, port, stdout, stderr }
+    }
+
+    pub fn signal(&self, signal: &str) {
+        let sent = Command::new("kill").args([&format!("-{signal}"), &self.child.id().to_string()]).status().unwrap();
+        assert!(sent.success(), "kill -{signal}");
+    }
+
+    /// Sends `signal` and waits for the process to end.
+    pub fn stop(mut self, signal: &str) -> ExitStatus {
+        self.signal(signal);
+        self.child.wait().unwrap()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+}
+
+impl Drop for Listen {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The event log's lines, parsed. A line cut short by SIGKILL is skipped, as listen does.
+pub fn read_log(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+/// One request as the app received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+pub type Records = Arc<Mutex<Vec<Received>>>;
+
+/// The user's app: a tiny_http server that records every request, then answers
+/// `status(n)` for the n-th request (0-based). Dropping it closes the port; starting another App
+/// on the same port with the same records brings the app "back".
+pub struct App {
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+pub type Answering = Arc<dyn Fn(usize) -> u16 + Send + Sync>;
+
+impl App {
+    pub fn start(port: u16, records: Records, status: Answering) -> App {
+        let server = Arc::new(tiny_http::Server::http(("127.0.0.1", port)).unwrap());
+        let srv = server.clone();
+        let thread = std::thread::spawn(move || {
+            for mut request in srv.incoming_requests() {
+                let mut body = Vec::new();
+                if request.as_reader().read_to_end(&mut body).is_err() {
+                    continue;
+                }
+                let n = {
+                    let mut records = records.lock().unwrap();
+                    records.push(Received {
+                        path: request.url().to_string(),
+                        headers: request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect(),
+                        body,
+                    });
+                    records.len() - 1
+                };
+                let _ = request.respond(tiny_http::Response::from_string("ok").with_status_code(status(n)));
+            }
+        });
+        App { server, thread: Some(thread) }
+    }
+
+    pub fn always(status: u16) -> Answering {
+        Arc::new(move |_| status)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server.server_addr().to_ip().unwrap().port()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port())
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// What came back on one connection.
+#[derive(Debug)]
+pub struct Answer {
+    /// None: the server closed the connection (or went quiet) without a status line.
+    pub status: Option<u16>,
+    /// Status line, headers and body as text (lossy).
+    pub text: String,
+    pub elapsed: Duration,
+}
+
+/// Writes `request` on a fresh connection and reads exactly one answer: the status line, headers and
+/// `Content-Length` bytes of body, or until the server closes or `wait` passes.
+pub fn exchange(port: u16, request: &[u8], wait: Duration) -> std::io::Result<Answer> {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(wait))?;
+    // The server may answer (and close) before reading everything, e.g. a 413 for a huge body.
+    let _ = stream.write_all(request);
+    Ok(read_answer(&mut stream, started))
+}
+
+pub fn read_answer(stream: &mut TcpStream, started: Instant) -> Answer {
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(total) = complete_length(&bytes) {
+            bytes.truncate(total);
+            break;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .or_else(|| text.strip_prefix("HTTP/1.0 "))
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| code.parse().ok());
+    Answer { status, text, elapsed: started.elapsed() }
+}
+
+/// The length of a complete response in `bytes`, once headers and the declared body are in.
+fn complete_length(bytes: &[u8]) -> Option<usize> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    (bytes.len() >= end + length).then_some(end + length)
+}
+
+/// A POST to listen with `headers` and `body`, closed after the answer.
+pub fn post_bytes(path: &str, headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// The headers `scheme` sends for `body`, signed `age` seconds ago with `secret`.
+pub fn signed(scheme: Scheme, secret: &str, age: i64, msg_id: &str, body: &[u8]) -> Vec<(String, String)> {
+    scheme.sign(secret, unix_now() - age, msg_id, body).expect("a valid secret")
+}
+
+/// Polls `done` every 20 ms until it holds or `limit` passes; returns whether it held.
+pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    done()
+}
