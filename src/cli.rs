@@ -108,10 +108,18 @@ Examples:
   whk trigger stripe:payment_intent.succeeded --override amount=4200 --add metadata.order=A17
   whk trigger financial_connections.account.deactivated --print
   whk trigger link.created --json --forward-to http://localhost:8000/fintoc/widget
+  whk trigger payout.failed --save tests/fixtures/ --no-send
+  whk trigger payout.failed --forward-to 4242/webhook --tamper all
+
+Forged deliveries (--tamper): bad-signature, wrong-secret, stale-timestamp, modified-body,
+missing-signature and malformed-signature must be refused with a 4xx; future-timestamp and replayed
+are advisory (the official SDKs may rightly accept them) and never fail the run.
 
 Exit codes:
-  0  delivered and the endpoint answered 2xx
-  1  the endpoint answered something else (3xx included: redirects are not followed)
+  0  delivered and the endpoint answered 2xx (--expect-status sets another; with --tamper: every
+     forged delivery that must be refused got a 4xx)
+  1  the endpoint answered something else (3xx included: redirects are not followed); with
+     --tamper: the endpoint accepted a forged event
   2  usage or input error
   3  could not connect, or the request timed out";
 
@@ -122,9 +130,10 @@ Examples:
   whk events --json | jq -r '.[].type'";
 
 const LISTEN_HELP: &str = "\
-With no target, listen is the endpoint itself: it verifies, records and prints each event and answers
-200. Every accepted event is flushed to the event log before the 2xx goes back, so an event whk
-acknowledged survives a crash; undelivered events are delivered on the next start.
+With no target, listen is the endpoint itself: it verifies, records and prints each event and
+answers 200. Every accepted event is flushed to the event log before the 2xx goes back, so an event
+whk acknowledged survives a crash; undelivered events are delivered on the next start. Besides its
+own secret, listen accepts the config file's [secrets] for each provider no --verify-secret names.
 
 Examples:
   whk listen
@@ -135,8 +144,8 @@ Examples:
   whk listen --print-secret";
 
 const SIGN_HELP: &str = "\
-Without --secret, the secret is WHK_SECRET, else the config file's [secrets] entry for the provider, else
-the local secret that `whk listen --print-secret` prints.
+Without --secret, the secret is WHK_SECRET, else the config file's [secrets] entry for the
+provider, else the local secret that `whk listen --print-secret` prints.
 
 Examples:
   whk sign --provider stripe --secret whsec_test body.json
@@ -156,7 +165,7 @@ directory ($WHK_CONFIG_DIR, else ~/.config/whk on Linux); every key is optional:
 
   forward_to = \"localhost:4242/webhook\"   # WHK_FORWARD_TO: where trigger sends and listen forwards
   api_version = \"2024-06-20\"              # WHK_API_VERSION: Stripe API version of triggered events
-  provider = \"stripe\"                     # WHK_PROVIDER: for names both providers have, and for sign
+  provider = \"stripe\"                     # WHK_PROVIDER: settles shared names; sign's scheme
 
   [secrets]                               # WHK_SECRET (one secret for all) beats these
   stripe = \"whsec_…\"                      # trigger and sign sign with it; listen also accepts it
@@ -243,6 +252,22 @@ pub struct TriggerArgs {
     /// Print one JSON object per delivery on stdout.
     #[arg(long)]
     pub json: bool,
+
+    /// What counts as success: a code (200) or a class (2xx, 4xx).
+    #[arg(long, value_name = "CODE|2xx|4xx", default_value = "2xx", conflicts_with = "tamper")]
+    pub expect_status: crate::expect::ExpectStatus,
+
+    /// Also write the generated event to this fixture file (or folder) for `whk replay --file`.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::AnyPath)]
+    pub save: Option<PathBuf>,
+
+    /// With --save: write the fixture and send nothing.
+    #[arg(long, requires = "save")]
+    pub no_send: bool,
+
+    /// Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts).
+    #[arg(long, value_enum, value_name = "KIND", conflicts_with = "print")]
+    pub tamper: Option<crate::tamper::TamperKind>,
 
     #[command(flatten)]
     pub secret: SecretArgs,

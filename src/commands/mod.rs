@@ -4,8 +4,8 @@ mod completion;
 mod config;
 mod events;
 mod listen;
-mod replay;
 mod man;
+mod replay;
 mod sign;
 mod trigger;
 

@@ -68,10 +68,18 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
         };
         let scheme = Provider::from_name(&item.provider).map_or(Scheme::Standard, Provider::scheme);
         let secret = settings.secret(args.secret.secret.as_deref(), scheme)?.value;
-        let shown = Shown { provider: &item.provider, event_type: &item.event_type, id: &item.id, connect: item.connect };
+        let shown =
+            Shown { provider: &item.provider, event_type: &item.event_type, id: &item.id, connect: item.connect };
         for url in targets {
-            let request =
-                SignedRequest::for_recorded(&item.provider, &item.msg_id, &secret, unix_now(), url, item.body.clone(), &headers);
+            let request = SignedRequest::for_recorded(
+                &item.provider,
+                &item.msg_id,
+                &secret,
+                unix_now(),
+                url,
+                item.body.clone(),
+                &headers,
+            );
             reporter.sending(&shown);
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
             match reporter.result(&shown, &request, runtime.block_on(sender.send(&request, hint))) {

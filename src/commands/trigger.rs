@@ -1,19 +1,20 @@
 //! `whk trigger`: generate, sign and deliver one event.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use colored::Colorize;
-use serde_json::json;
 
 use crate::catalog::{Catalog, ResolveError, Template};
 use crate::cli::TriggerArgs;
 use crate::deliver::{parse_header, Sender, SignedRequest};
 use crate::event::{build, BuildOptions, BuiltEvent};
 use crate::output;
-use crate::patch::{parse_assignment, Patch};
 use crate::providers::Provider;
+use crate::report::{Reporter, Shown, Verdict};
 use crate::settings::{Settings, Source};
+use crate::tamper::{self, TamperKind};
 use crate::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
 use crate::{Exit, UsageError};
 
@@ -21,7 +22,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     let settings = Settings::load()?;
     let catalog = Catalog::load(args.templates.dir.as_deref())?;
     let default_provider = settings.provider(args.provider)?.map(|r| r.value);
-    let patches = patches(&args)?;
+    let patches = crate::patch::from_flags(&args.overrides, &args.adds, &args.removes)?;
     let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
@@ -63,19 +64,114 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
             patches: &patches,
         },
     )?;
+    if let Some(path) = &args.save {
+        let written = save_fixture(path, &event)?;
+        eprintln!("saved {} to {}", event.event_type, written.display());
+        if args.no_send {
+            return Ok(Exit::Success);
+        }
+    }
+    let shown = Shown {
+        provider: event.provider.name(),
+        event_type: &event.event_type,
+        id: &event.id,
+        connect: args.account.is_some(),
+    };
+    let sender = Sender::new(Duration::from_secs_f64(args.timeout));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    if let Some(kind) = args.tamper {
+        let send = |request: &SignedRequest| runtime.block_on(sender.send(request, &hint));
+        return forged(kind, &event, &shown, &secret, url, &headers, args.json, send);
+    }
     let request = SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &headers)?;
-
     if args.print {
         print!("{}", request.render());
         return Ok(Exit::Success);
     }
-    if !args.json {
-        println!("{} {} [{}]", "-->".bold(), connect_label(&event, args.account.is_some()), event.id);
+    let reporter = Reporter { json: args.json, expect: args.expect_status };
+    reporter.sending(&shown);
+    match reporter.result(&shown, &request, runtime.block_on(sender.send(&request, &hint))) {
+        Verdict::Expected => Ok(Exit::Success),
+        Verdict::Unexpected => Ok(Exit::Refused),
+        Verdict::Unreachable(err) => Err(err.into()),
     }
-    let sender = Sender::new(Duration::from_secs_f64(args.timeout));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let result = runtime.block_on(sender.send(&request, &hint));
-    report(&event, &request, result, args.json)
+}
+
+/// Writes the event as a fixture: the exact body on one line. A folder gets `<provider>.<type>.json`.
+fn save_fixture(path: &Path, event: &BuiltEvent) -> Result<PathBuf> {
+    let file = if path.is_dir() {
+        path.join(format!("{}.{}.json", event.provider, event.event_type))
+    } else {
+        path.to_path_buf()
+    };
+    let mut bytes = event.body.clone();
+    bytes.push(b'\n');
+    std::fs::write(&file, bytes).with_context(|| format!("cannot write the fixture {}", file.display()))?;
+    Ok(file)
+}
+
+/// One forged kind's outcome.
+struct ForgedRow {
+    kind: TamperKind,
+    statuses: Vec<u16>,
+    verdict: String,
+    ok: bool,
+}
+
+/// Sends each forged delivery and judges the answers: a must-refuse kind passes only on 4xx.
+#[allow(clippy::too_many_arguments)]
+fn forged(
+    kind: TamperKind,
+    event: &BuiltEvent,
+    shown: &Shown,
+    secret: &str,
+    url: reqwest::Url,
+    headers: &[(String, String)],
+    json: bool,
+    send: impl Fn(&SignedRequest) -> Result<crate::deliver::Answer, crate::deliver::DeliveryError>,
+) -> Result<Exit> {
+    let kinds = if kind == TamperKind::All { TamperKind::EVERY.to_vec() } else { vec![kind] };
+    let mut rows = Vec::new();
+    for kind in kinds {
+        let requests =
+            tamper::forge(kind, event.provider, secret, unix_now(), url.clone(), event.body.clone(), headers);
+        let mut statuses = Vec::new();
+        for request in &requests {
+            statuses.push(send(request)?.status);
+        }
+        let refused = statuses.iter().all(|s| (400..500).contains(s));
+        let last = *statuses.last().expect("every kind sends at least one request");
+        let (verdict, ok) = match (kind.must_refuse(), refused) {
+            (true, true) => ("refused, as it must".to_string(), true),
+            (true, false) if (200..300).contains(&last) => {
+                (format!("ACCEPTED a forged event: {}", kind.danger()), false)
+            }
+            (true, false) => (format!("answered {last}, not a 4xx: a forged event must be refused with a 4xx"), false),
+            (false, _) if (200..300).contains(&last) => (format!("advisory: {}", kind.danger()), true),
+            (false, _) => (format!("advisory: refused ({last}), stricter than the official SDKs; fine"), true),
+        };
+        rows.push(ForgedRow { kind, statuses, verdict, ok });
+    }
+    if json {
+        for row in &rows {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "type": shown.event_type, "id": shown.id, "url": url.as_str(), "tamper": row.kind.name(),
+                    "must_refuse": row.kind.must_refuse(), "statuses": row.statuses, "verdict": row.verdict, "ok": row.ok,
+                })
+            );
+        }
+    } else {
+        println!("{} {} [{}] to {url}", "-->".bold(), shown.event_type, shown.id);
+        let width = rows.iter().map(|r| r.kind.name().len()).max().unwrap_or(0);
+        for row in &rows {
+            let statuses: Vec<String> = row.statuses.iter().map(|s| output::status(*s).to_string()).collect();
+            let mark = if row.ok { "ok".green() } else { "FAIL".red().bold() };
+            println!("  {:width$}  {:<12}  {mark}  {}", row.kind.name(), statuses.join(" "), row.verdict);
+        }
+    }
+    Ok(if rows.iter().all(|r| r.ok) { Exit::Success } else { Exit::Refused })
 }
 
 /// Finds the template; a name both providers have goes to the default provider, if one is set.
@@ -88,83 +184,6 @@ fn resolve<'c>(
     match (catalog.resolve(name, flag), default) {
         (Err(ResolveError::Ambiguous { .. }), Some(provider)) => catalog.resolve(name, Some(provider)),
         (result, _) => result,
-    }
-}
-
-fn patches(args: &TriggerArgs) -> Result<Vec<Patch>> {
-    let mut out = Vec::new();
-    for raw in &args.overrides {
-        let (path, value) = parse_assignment(raw)?;
-        out.push(Patch::Override(path, value));
-    }
-    for raw in &args.adds {
-        let (path, value) = parse_assignment(raw)?;
-        out.push(Patch::Add(path, value));
-    }
-    out.extend(args.removes.iter().map(|p| Patch::Remove(p.clone())));
-    Ok(out)
-}
-
-fn connect_label(event: &BuiltEvent, connect: bool) -> String {
-    if connect {
-        format!("[connect] {}", event.event_type)
-    } else {
-        event.event_type.clone()
-    }
-}
-
-fn report(
-    event: &BuiltEvent,
-    request: &SignedRequest,
-    result: Result<crate::deliver::Answer, crate::deliver::DeliveryError>,
-    json: bool,
-) -> Result<Exit> {
-    match result {
-        Ok(answer) => {
-            let ok = answer.is_success();
-            if json {
-                println!(
-                    "{}",
-                    json!({
-                        "provider": event.provider.name(), "type": event.event_type, "id": event.id,
-                        "url": request.url.as_str(), "status": answer.status,
-                        "duration_ms": answer.duration.as_secs_f64() * 1000.0, "ok": ok,
-                    })
-                );
-            } else {
-                println!(
-                    "{} {} POST {} [{}] ({} ms)",
-                    "<--".bold(),
-                    output::status(answer.status),
-                    request.url,
-                    event.id,
-                    answer.duration.as_millis()
-                );
-                if !ok {
-                    let body = answer.body_start.trim();
-                    if !body.is_empty() {
-                        println!("    {body}");
-                    }
-                    if (300..400).contains(&answer.status) {
-                        output::warn("the endpoint redirected; providers do not follow redirects, so neither does whk");
-                    }
-                }
-            }
-            Ok(if ok { Exit::Success } else { Exit::Refused })
-        }
-        Err(err) => {
-            if json {
-                println!(
-                    "{}",
-                    json!({
-                        "provider": event.provider.name(), "type": event.event_type, "id": event.id,
-                        "url": request.url.as_str(), "status": null, "duration_ms": null, "ok": false,
-                        "error": err.to_string(),
-                    })
-                );
-            }
-            Err(err.into())
-        }
     }
 }
 

@@ -18,9 +18,12 @@ pub struct EventRef {
     pub len: u64,
 }
 
+/// Runs on the writer thread once an event is on disk.
+type OnDurable = Box<dyn FnOnce(EventRef) + Send>;
+
 enum Command {
     /// A received event: written, fsynced, then `on_durable` runs with its place in the log.
-    Event { record: Value, on_durable: Box<dyn FnOnce(EventRef) + Send> },
+    Event { record: Value, on_durable: OnDurable },
     /// Anything else (attempts, outcomes, rejections): written, flushed with the next fsync.
     Note(Value),
 }
@@ -101,7 +104,7 @@ impl LogWriter {
 }
 
 fn write_loop(mut file: File, mut offset: u64, mut next_seq: u64, rx: mpsc::Receiver<Command>) {
-    let mut durable: Vec<(Box<dyn FnOnce(EventRef) + Send>, EventRef)> = Vec::new();
+    let mut durable: Vec<(OnDurable, EventRef)> = Vec::new();
     let mut buffer = Vec::new();
     while let Ok(first) = rx.recv() {
         // Take everything already queued, so one fsync covers the whole batch.

@@ -15,7 +15,9 @@ fn log_with_events(types: &[&str]) -> (Listener, Vec<String>, u16) {
             serde_json::from_str::<Value>(&run.stdout()).unwrap()["id"].as_str().unwrap().to_string()
         })
         .collect();
-    listen.wait_for_log("every first attempt to fail", |log| log.iter().filter(|r| r["rec"] == "failed").count() == types.len());
+    listen.wait_for_log("every first attempt to fail", |log| {
+        log.iter().filter(|r| r["rec"] == "failed").count() == types.len()
+    });
     (listen, ids, app_port)
 }
 
@@ -56,7 +58,8 @@ fn pending_events_go_to_their_recorded_route_and_are_marked_delivered() {
     let app_port = closed_port();
     let target = format!("127.0.0.1:{app_port}/hook");
     let listen = Listener::start(&["--forward-to", &target]);
-    let run = listen.whk().args(["trigger", "balance.available", "--json", "--forward-to", &listen.url()]).run().expect(0);
+    let run =
+        listen.whk().args(["trigger", "balance.available", "--json", "--forward-to", &listen.url()]).run().expect(0);
     let id = serde_json::from_str::<Value>(&run.stdout()).unwrap()["id"].as_str().unwrap().to_string();
     let (_, _, _, dir) = listen.stop(Some("KILL"));
     let log_path = dir.path().join("events.jsonl");
@@ -66,7 +69,7 @@ fn pending_events_go_to_their_recorded_route_and_are_marked_delivered() {
     assert!(run.stderr().contains("nothing is listening"), "{}", run.stderr());
     let app = Sink::start_on(app_port, 200);
     whk().args(["replay", "--pending", "--log"]).arg(&log_path).run().expect(0);
-    assert_eq!(ids_received(&app), [id.clone()]);
+    assert_eq!(ids_received(&app), std::slice::from_ref(&id));
     assert_eq!(app.received()[0].path, "/hook");
     let run = whk().args(["replay", "--pending", "--log"]).arg(&log_path).run().expect(2);
     assert!(run.stderr().contains("no recorded event matches"), "{}", run.stderr());
@@ -99,7 +102,10 @@ fn fixture_files_single_array_and_json_lines() {
     let app = Sink::start(200);
     let sink_url = app.url("/");
     let fixture = |event: &str| {
-        let run = Whk::new().args(["trigger", event, "--print", "--secret", SECRET, "--forward-to", &sink_url]).run().expect(0);
+        let run = Whk::new()
+            .args(["trigger", event, "--print", "--secret", SECRET, "--forward-to", &sink_url])
+            .run()
+            .expect(0);
         run.stdout().split_once("\n\n").unwrap().1.to_string()
     };
     let (a, b, c) = (fixture("payout.failed"), fixture("fintoc:refund.failed"), fixture("link.created"));
@@ -129,7 +135,11 @@ fn fixture_files_single_array_and_json_lines() {
     let odd = write_file(dir.path(), "odd.json", r#"{"hello":"world"}"#);
     let run = Whk::new().args(["replay", "--to", &sink_url, "--file"]).arg(&odd).run().expect(2);
     assert!(run.stderr().contains("--provider"), "{}", run.stderr());
-    Whk::new().args(["replay", "--secret", SECRET, "--provider", "stripe", "--to", &sink_url, "--file"]).arg(&odd).run().expect(0);
+    Whk::new()
+        .args(["replay", "--secret", SECRET, "--provider", "stripe", "--to", &sink_url, "--file"])
+        .arg(&odd)
+        .run()
+        .expect(0);
     let run = Whk::new().args(["replay", "--to", &sink_url, "--file", "/nonexistent.json"]).run().expect(2);
     assert!(run.stderr().contains("cannot read /nonexistent.json"), "{}", run.stderr());
     assert_eq!(app.received().len(), 6);

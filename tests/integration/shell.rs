@@ -153,5 +153,7 @@ printf '%s\n' "${{COMPREPLY[@]}}""#
     assert_eq!(complete("whk trigger fintoc : payout.c"), "payout.canceled\npayout.created\n");
     assert_eq!(complete("whk trigger --provider ''"), "stripe\nfintoc\n");
     assert_eq!(complete("whk completion z"), "zsh\n");
+    // Tamper kinds are a ValueEnum: they complete with no code of their own.
+    assert!(complete("whk trigger --tamper ''").contains("bad-signature\nwrong-secret\n"));
     assert!(complete("whk tr").contains("trigger"));
 }

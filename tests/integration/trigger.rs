@@ -340,3 +340,67 @@ fn user_templates_add_and_replace_events() {
     let run = Whk::new().args(["events", "--templates", "/nonexistent/dir"]).run().expect(2);
     assert!(run.stderr().contains("/nonexistent/dir"), "{}", run.stderr());
 }
+
+#[test]
+fn an_endpoint_that_checks_nothing_fails_every_must_refuse_forgery() {
+    let careless = Sink::start(200);
+    let run = trigger(&careless, &["payout.failed", "--tamper", "all"]).expect(1);
+    let out = run.stdout();
+    for kind in [
+        "bad-signature",
+        "wrong-secret",
+        "stale-timestamp",
+        "modified-body",
+        "missing-signature",
+        "malformed-signature",
+    ] {
+        let line =
+            out.lines().find(|l| l.trim_start().starts_with(kind)).unwrap_or_else(|| panic!("{kind} row: {out}"));
+        assert!(line.contains("FAIL") && line.contains("ACCEPTED a forged event"), "{line}");
+    }
+    for kind in ["future-timestamp", "replayed"] {
+        let line = out.lines().find(|l| l.trim_start().starts_with(kind)).unwrap();
+        assert!(line.contains(" ok ") && line.contains("advisory"), "{line}");
+    }
+    let got = careless.received();
+    assert_eq!(got.len(), 9, "8 kinds, replayed sends twice");
+    assert!(got.iter().any(|r| r.header("Stripe-Signature").is_none()), "missing-signature sends none");
+    assert_eq!(got[7].body, got[8].body, "replayed is the same delivery twice");
+    assert_eq!(got[7].header("Stripe-Signature"), got[8].header("Stripe-Signature"));
+
+    let strict = Sink::with_response(400, &[], "bad signature");
+    let run = trigger(&strict, &["fintoc:payout.created", "--tamper", "modified-body"]).expect(0);
+    assert!(run.stdout().contains("refused, as it must"), "{}", run.stdout());
+    let run = trigger(&strict, &["fintoc:payout.created", "--tamper", "replayed"]).expect(0);
+    assert!(run.stdout().contains("advisory: refused"), "{}", run.stdout());
+    let run = trigger(&careless, &["payout.failed", "--tamper", "bad-signature"]).expect(1);
+    assert!(run.stdout().contains("anyone who knows its URL can send it fake events"), "{}", run.stdout());
+    Whk::new()
+        .args(["trigger", "payout.failed", "--tamper", "all", "--forward-to", &closed_port().to_string()])
+        .run()
+        .expect(3);
+    trigger(&careless, &["payout.failed", "--tamper", "nonsense"]).expect(2);
+}
+
+#[test]
+fn expect_status_and_save() {
+    let refusing = Sink::with_response(400, &[], "no");
+    trigger(&refusing, &["customer.created", "--expect-status", "4xx"]).expect(0);
+    trigger(&refusing, &["customer.created", "--expect-status", "400"]).expect(0);
+    trigger(&refusing, &["customer.created", "--expect-status", "2xx"]).expect(1);
+    trigger(&refusing, &["customer.created", "--expect-status", "banana"]).expect(2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let sink = Sink::start(200);
+    let file = dir.path().join("payout.json");
+    let run = trigger(&sink, &["payout.failed", "--save", file.to_str().unwrap()]).expect(0);
+    assert!(run.stderr().contains("saved payout.failed to"), "{}", run.stderr());
+    let saved = std::fs::read(&file).unwrap();
+    assert_eq!(saved.strip_suffix(b"\n").unwrap(), sink.received()[0].body.as_slice(), "the fixture is the sent body");
+    trigger(&sink, &["fintoc:refund.failed", "--save", dir.path().to_str().unwrap(), "--no-send"]).expect(0);
+    assert_eq!(sink.received().len(), 1, "--no-send sends nothing");
+    let fixture: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("fintoc.refund.failed.json")).unwrap()).unwrap();
+    assert_eq!(fixture["type"], "refund.failed");
+    trigger(&sink, &["payout.failed", "--save", "/nonexistent/dir/x.json"]).expect(2);
+}
