@@ -48,6 +48,17 @@ complete -c whk -n "__fish_whk_using_subcommand trigger" -l add -d 'Set a field 
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l remove -d 'Remove a field: PATH (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -s H -l header -d 'Extra request header, \'Name: value\' (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l timeout -d 'Seconds to wait for the endpoint\'s answer' -r
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l expect-status -d 'What counts as success: a code (200) or a class (2xx, 4xx)' -r
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l save -d 'Also write the generated event to this fixture file (or folder) for `whk replay --file`' -r -F
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l tamper -d 'Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts)' -r -f -a "bad-signature\t'The signature is replaced by another of the same shape'
+wrong-secret\t'Signed correctly, but with a secret the endpoint does not know'
+stale-timestamp\t'Signed correctly, with a timestamp older than the 300 s tolerance'
+modified-body\t'Signed, then the body was changed'
+missing-signature\t'No signature header at all'
+malformed-signature\t'A signature header that cannot be parsed'
+future-timestamp\t'Signed correctly, dated in the future (advisory: the SDKs accept it)'
+replayed\t'The same signed delivery sent twice (advisory: de-duplicating is the app\'s choice)'
+all\t'Every kind above, with a table of verdicts'"
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l secret -d 'Signing secret [env: WHK_SECRET]. Default: the local secret that `whk listen --print-secret` prints' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l templates -d 'Folder of extra or replacement templates, laid out as DIR/stripe/<type>.json, DIR/fintoc/<type>.json' -r -f -a "(__fish_complete_directories)"
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l color -d 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set' -r -f -a "auto\t''
@@ -56,7 +67,8 @@ never\t''"
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l livemode -d 'Mark the event as live mode (Stripe livemode=true, Fintoc mode=live)'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l print -d 'Print the exact request (method, URL, headers, body) and send nothing'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l json -d 'Print one JSON object per delivery on stdout'
-complete -c whk -n "__fish_whk_using_subcommand trigger" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l no-send -d 'With --save: write the fixture and send nothing'
+complete -c whk -n "__fish_whk_using_subcommand trigger" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand events" -l provider -d 'Only this provider\'s events' -r -f -a "stripe\t''
 fintoc\t''"
 complete -c whk -n "__fish_whk_using_subcommand events" -l templates -d 'Folder of extra or replacement templates, laid out as DIR/stripe/<type>.json, DIR/fintoc/<type>.json' -r -f -a "(__fish_complete_directories)"
@@ -106,7 +118,7 @@ complete -c whk -n "__fish_whk_using_subcommand replay" -l last -d 'Only the las
 complete -c whk -n "__fish_whk_using_subcommand replay" -l type -d 'Only event types matching this glob, e.g. \'payout.*\'' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l since -d 'Only events received within this long, e.g. 10m, 2h, 1d' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l log -d 'The event log to read (default: where `whk listen` writes it)' -r -F
-complete -c whk -n "__fish_whk_using_subcommand replay" -l file -d 'Replay events from fixture files instead of the log (repeatable)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand replay" -l file -d 'Replay events from fixture files instead of the log (one or more paths; repeatable)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l provider -d 'Provider of fixture events, when their shape does not say' -r -f -a "stripe\t''
 fintoc\t''"
 complete -c whk -n "__fish_whk_using_subcommand replay" -l override -d 'Replace a field that exists: PATH=VALUE (repeatable)' -r

@@ -523,8 +523,14 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = clap::ValueHint::FilePath)]
     pub log: Option<PathBuf>,
 
-    /// Replay events from fixture files instead of the log (repeatable).
-    #[arg(long = "file", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    /// Replay events from fixture files instead of the log (one or more paths; repeatable).
+    #[arg(
+        long = "file",
+        value_name = "PATH",
+        num_args = 1..,
+        value_hint = clap::ValueHint::FilePath,
+        conflicts_with_all = ["ids", "last", "type_glob", "since", "failed", "pending"]
+    )]
     pub files: Vec<PathBuf>,
 
     /// Provider of fixture events, when their shape does not say.

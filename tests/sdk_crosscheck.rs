@@ -214,3 +214,34 @@ fn sdk_tool(var: &str) -> PathBuf {
 fn sdk_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk")
 }
+
+/// The CI example (examples/ci) passes against the SDK-verifying receiver and fails, naming the
+/// forged event it accepted, against the same receiver with its checks turned off.
+#[test]
+fn the_ci_example_passes_and_catches_a_careless_app() {
+    let run = |insecure: bool| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let config = tempfile::tempdir().unwrap();
+        let mut command = Command::new("bash");
+        command
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/check.sh"))
+            .env("WHK", env!("CARGO_BIN_EXE_whk"))
+            .env("PYTHON", sdk_tool("WHK_SDK_PYTHON"))
+            .env("PORT", port.to_string())
+            .env("WHK_CONFIG_DIR", config.path())
+            .env("TMPDIR", config.path());
+        if insecure {
+            command.env("RECEIVER_ARGS", "--insecure");
+        }
+        command.output().unwrap()
+    };
+    let good = run(false);
+    let out = String::from_utf8_lossy(&good.stdout);
+    assert!(good.status.success(), "{out}\n{}", String::from_utf8_lossy(&good.stderr));
+    assert_eq!(out.matches("<-- [200]").count(), 7, "every fixture accepted: {out}");
+    assert!(out.ends_with("webhook checks passed\n"));
+    let careless = run(true);
+    let out = String::from_utf8_lossy(&careless.stdout);
+    assert_eq!(careless.status.code(), Some(1), "{out}");
+    assert!(out.contains("ACCEPTED a forged event"), "{out}");
+}

@@ -1,5 +1,7 @@
 //! Reliability and security suite (issue 7): faults survived, bad inputs refused, nothing lost,
 //! no secret leaked. The README's "Reliability" section says how to run each part.
 
+mod corpus_cli;
+mod corpus_listen;
 mod fault_run;
 mod support;
