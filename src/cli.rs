@@ -225,17 +225,8 @@ pub struct TriggerArgs {
     #[arg(long)]
     pub livemode: bool,
 
-    /// Replace a field that exists: PATH=VALUE (repeatable).
-    #[arg(long = "override", value_name = "PATH=VALUE")]
-    pub overrides: Vec<String>,
-
-    /// Set a field only where it is missing: PATH=VALUE (repeatable).
-    #[arg(long = "add", value_name = "PATH=VALUE")]
-    pub adds: Vec<String>,
-
-    /// Remove a field: PATH (repeatable).
-    #[arg(long = "remove", value_name = "PATH")]
-    pub removes: Vec<String>,
+    #[command(flatten)]
+    pub edits: EditArgs,
 
     /// Extra request header, 'Name: value' (repeatable).
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
@@ -274,6 +265,28 @@ pub struct TriggerArgs {
 
     #[command(flatten)]
     pub templates: TemplatesArgs,
+}
+
+/// Edits to an event by dotted path, shared by trigger and replay.
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    /// Replace a field that exists: PATH=VALUE (repeatable).
+    #[arg(long = "override", value_name = "PATH=VALUE")]
+    pub overrides: Vec<String>,
+
+    /// Set a field only where it is missing: PATH=VALUE (repeatable).
+    #[arg(long = "add", value_name = "PATH=VALUE")]
+    pub adds: Vec<String>,
+
+    /// Remove a field: PATH (repeatable).
+    #[arg(long = "remove", value_name = "PATH")]
+    pub removes: Vec<String>,
+}
+
+impl EditArgs {
+    pub fn patches(&self) -> Result<Vec<crate::patch::Patch>, crate::patch::PatchError> {
+        crate::patch::from_flags(&self.overrides, &self.adds, &self.removes)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -541,17 +554,8 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub new_id: bool,
 
-    /// Replace a field that exists: PATH=VALUE (repeatable).
-    #[arg(long = "override", value_name = "PATH=VALUE")]
-    pub overrides: Vec<String>,
-
-    /// Set a field only where it is missing: PATH=VALUE (repeatable).
-    #[arg(long = "add", value_name = "PATH=VALUE")]
-    pub adds: Vec<String>,
-
-    /// Remove a field: PATH (repeatable).
-    #[arg(long = "remove", value_name = "PATH")]
-    pub removes: Vec<String>,
+    #[command(flatten)]
+    pub edits: EditArgs,
 
     /// Where to send: a port, host:port/path, /path or a full URL.
     #[arg(long, value_name = "URL")]

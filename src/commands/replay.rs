@@ -36,7 +36,7 @@ struct Replayable {
 
 pub fn run(args: ReplayArgs) -> Result<Exit> {
     let settings = Settings::load()?;
-    let patches = patch::from_flags(&args.overrides, &args.adds, &args.removes)?;
+    let patches = args.edits.patches()?;
     let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));

@@ -22,7 +22,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     let settings = Settings::load()?;
     let catalog = Catalog::load(args.templates.dir.as_deref())?;
     let default_provider = settings.provider(args.provider)?.map(|r| r.value);
-    let patches = crate::patch::from_flags(&args.overrides, &args.adds, &args.removes)?;
+    let patches = args.edits.patches()?;
     let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
