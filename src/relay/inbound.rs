@@ -17,8 +17,10 @@ use crate::signature::{verify, Received, Scheme};
 
 pub struct Inbound {
     pub console: Arc<Console>,
-    /// Secrets accepted per scheme; whk's own secret is in every list.
-    pub secrets: Vec<(Scheme, String)>,
+    /// whk's own secret, accepted under every scheme.
+    pub local_secret: String,
+    /// Provider secrets (`--verify-secret`, the config file), accepted under their own scheme.
+    pub provider_secrets: Vec<(Scheme, String)>,
     pub skip_verify: bool,
     pub max_body: u64,
     pub body_timeout: Duration,
@@ -157,26 +159,21 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
     Ok(answer(StatusCode::OK, json!({"received": true, "id": id, "seq": seq})))
 }
 
-/// Which secret verified the request: `local` (whk's own) or the provider's.
+/// Which secret verified the request: `local` (whk's own) or `provider-secret`.
 fn check(inbound: &Inbound, received: &Received) -> Result<&'static str, String> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let mut last = String::from("no secret configured for this provider (pass --verify-secret)");
-    for (index, (scheme, secret)) in inbound.secrets.iter().enumerate() {
-        if *scheme != received.scheme {
-            continue;
-        }
-        match verify(received, secret, crate::signature::DEFAULT_TOLERANCE, now) {
-            Ok(()) => return Ok(if index == 0 || is_local(inbound, index) { "local" } else { "provider-secret" }),
-            Err(err) => last = err.to_string(),
+    let tolerance = crate::signature::DEFAULT_TOLERANCE;
+    let mut reason = match verify(received, &inbound.local_secret, tolerance, now) {
+        Ok(()) => return Ok("local"),
+        Err(err) => err.to_string(),
+    };
+    for (_, secret) in inbound.provider_secrets.iter().filter(|(scheme, _)| *scheme == received.scheme) {
+        match verify(received, secret, tolerance, now) {
+            Ok(()) => return Ok("provider-secret"),
+            Err(err) => reason = err.to_string(),
         }
     }
-    Err(last)
-}
-
-/// The first entry per scheme is whk's own secret.
-fn is_local(inbound: &Inbound, index: usize) -> bool {
-    let scheme = inbound.secrets[index].0;
-    inbound.secrets.iter().position(|(s, _)| *s == scheme) == Some(index)
+    Err(reason)
 }
 
 /// Headers as received, with credentials masked: they must never reach the log.

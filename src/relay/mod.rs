@@ -89,15 +89,10 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         }
     }
 
-    let mut secrets = vec![
-        (Scheme::Stripe, config.secret.clone()),
-        (Scheme::Fintoc, config.secret.clone()),
-        (Scheme::Standard, config.secret.clone()),
-    ];
-    secrets.extend(config.verify_secrets);
     let inbound = Arc::new(Inbound {
         console: console.clone(),
-        secrets,
+        local_secret: config.secret.clone(),
+        provider_secrets: config.verify_secrets,
         skip_verify: config.skip_verify,
         max_body: config.max_body,
         body_timeout: config.client_timeout,
