@@ -59,6 +59,9 @@ malformed-signature\t'A signature header that cannot be parsed'
 future-timestamp\t'Signed correctly, dated in the future (advisory: the SDKs accept it)'
 replayed\t'The same signed delivery sent twice (advisory: de-duplicating is the app\'s choice)'
 all\t'Every kind above, with a table of verdicts'"
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l count -d 'Load mode: send N events, each with its own id and signature, then print a summary (statuses, errors, throughput, latency percentiles) instead of a line per delivery' -r
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l concurrency -d 'Load mode: deliveries in flight at once [default: 1]' -r
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l rate -d 'Load mode: start at most this many deliveries per second (default: as fast as the endpoint answers)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l secret -d 'Signing secret [env: WHK_SECRET]. Default: the local secret that `whk listen --print-secret` prints' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l templates -d 'Folder of extra or replacement templates, laid out as DIR/stripe/<type>.json, DIR/fintoc/<type>.json' -r -f -a "(__fish_complete_directories)"
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l color -d 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set' -r -f -a "auto\t''

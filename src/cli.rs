@@ -110,6 +110,13 @@ Examples:
   whk trigger link.created --json --forward-to http://localhost:8000/fintoc/widget
   whk trigger payout.failed --save tests/fixtures/ --no-send
   whk trigger payout.failed --forward-to 4242/webhook --tamper all
+  whk trigger payout.failed --forward-to 4242/webhook --count 10000 --concurrency 32
+  whk trigger fintoc:payment_intent.succeeded -f 3000/api/fintoc --count 600 --rate 50 --json
+
+Load mode (--count): every event is generated with fresh ids and signed on its own; at most
+--concurrency are in flight, started at no more than --rate per second. A progress bar shows on a
+terminal; the summary gives the answers by status, errors by kind, throughput and latency
+p50/p90/p99/max (--json: one object). Memory stays flat however large N is.
 
 Forged deliveries (--tamper): bad-signature, wrong-secret, stale-timestamp, modified-body,
 missing-signature and malformed-signature must be refused with a 4xx; future-timestamp and replayed
@@ -117,11 +124,11 @@ are advisory (the official SDKs may rightly accept them) and never fail the run.
 
 Exit codes:
   0  delivered and the endpoint answered 2xx (--expect-status sets another; with --tamper: every
-     forged delivery that must be refused got a 4xx)
+     forged delivery that must be refused got a 4xx; with --count: every one of the N did)
   1  the endpoint answered something else (3xx included: redirects are not followed); with
      --tamper: the endpoint accepted a forged event
   2  usage or input error
-  3  could not connect, or the request timed out";
+  3  could not connect, or the request timed out (with --count: for any of the N)";
 
 const EVENTS_HELP: &str = "\
 Examples:
@@ -259,6 +266,20 @@ pub struct TriggerArgs {
     /// Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts).
     #[arg(long, value_enum, value_name = "KIND", conflicts_with = "print")]
     pub tamper: Option<crate::tamper::TamperKind>,
+
+    /// Load mode: send N events, each with its own id and signature, then print a summary (statuses,
+    /// errors, throughput, latency percentiles) instead of a line per delivery.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Load mode")]
+    pub count: Option<u64>,
+
+    /// Load mode: deliveries in flight at once [default: 1].
+    #[arg(long, value_name = "C", requires = "count", help_heading = "Load mode",
+        value_parser = clap::value_parser!(u32).range(1..=crate::load::MAX_CONCURRENCY as i64))]
+    pub concurrency: Option<u32>,
+
+    /// Load mode: start at most this many deliveries per second (default: as fast as the endpoint answers).
+    #[arg(long, value_name = "PER_SECOND", requires = "count", help_heading = "Load mode")]
+    pub rate: Option<f64>,
 
     #[command(flatten)]
     pub secret: SecretArgs,

@@ -9,6 +9,8 @@ pub mod deliver;
 pub mod event;
 pub mod expect;
 pub mod fixtures;
+mod http1;
+mod load;
 mod output;
 pub mod patch;
 mod picker;

@@ -96,6 +96,39 @@ pub fn hex_hmac(key: &[u8], timestamp: i64, body: &[u8]) -> String {
     hex::encode(raw_hmac(key, &[timestamp.to_string().as_bytes(), b".", body]))
 }
 
+/// Signs many bodies with one secret under Stripe's or Fintoc's scheme (the same construction),
+/// keeping the HMAC key schedule between them: load mode signs every event.
+#[derive(Clone)]
+pub struct TimestampedSigner {
+    mac: HmacSha256,
+}
+
+impl TimestampedSigner {
+    /// None for Standard Webhooks, which signs differently.
+    pub fn new(scheme: Scheme, secret: &str) -> Option<TimestampedSigner> {
+        (scheme != Scheme::Standard).then(|| TimestampedSigner { mac: mac(secret.as_bytes()) })
+    }
+
+    /// Writes the header value `t=<timestamp>,v1=<hex>` into `out` (cleared first): what
+    /// [`Scheme::sign`] puts in the signature header.
+    pub fn sign_into(&self, timestamp: i64, body: &[u8], out: &mut String) {
+        use std::fmt::Write;
+        let mut m = self.mac.clone();
+        out.clear();
+        let _ = write!(out, "{timestamp}");
+        m.update(out.as_bytes());
+        m.update(b".");
+        m.update(body);
+        out.insert_str(0, "t=");
+        out.push_str(",v1=");
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for byte in m.finalize().into_bytes() {
+            out.push(char::from(HEX[(byte >> 4) as usize]));
+            out.push(char::from(HEX[(byte & 15) as usize]));
+        }
+    }
+}
+
 fn standard_signature(key: &[u8], msg_id: &str, timestamp: i64, body: &[u8]) -> String {
     B64.encode(raw_hmac(key, &[msg_id.as_bytes(), b".", timestamp.to_string().as_bytes(), b".", body]))
 }
@@ -263,6 +296,20 @@ pub fn verify(r: &Received, secret: &str, tolerance: u64, now: i64) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_signer_signs_as_sign_does() {
+        let body = br#"{"id":"evt_1","object":"event"}"#;
+        for scheme in [Scheme::Stripe, Scheme::Fintoc] {
+            let signer = TimestampedSigner::new(scheme, "whsec_test").unwrap();
+            let mut value = String::new();
+            for timestamp in [0, 1_700_000_000, 1_700_000_001] {
+                signer.sign_into(timestamp, body, &mut value);
+                assert_eq!(scheme.sign("whsec_test", timestamp, "", body).unwrap()[0].1, value);
+            }
+        }
+        assert!(TimestampedSigner::new(Scheme::Standard, "whsec_dGVzdA==").is_none());
+    }
 
     #[test]
     fn parses_rotation_headers_and_ignores_v0() {

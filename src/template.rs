@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use rand::distributions::{Alphanumeric, DistString};
 use rand::Rng;
 use serde_json::Value;
 
@@ -15,6 +14,62 @@ pub struct RenderContext {
     livemode: bool,
     now: i64,
     ids: HashMap<String, String>,
+    /// Set by [`RenderContext::recording`]: what each marker left in the output stands for.
+    recording: Option<Recording>,
+}
+
+struct Recording {
+    /// Unique to one recording, so template text can never be mistaken for a marker.
+    nonce: String,
+    slots: Vec<Slot>,
+}
+
+/// A value generated afresh for every event, left as a marker by a recording context (see
+/// [`RenderContext::recording`]) and filled in by [`crate::event::Blueprint`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot {
+    /// `{{id:PREFIX}}`, `{{account}}` when none was given: one id per key per event.
+    Id(String),
+    /// `{{rand:N}}`
+    Rand(usize),
+    /// `{{digits:N}}`
+    Digits(usize),
+    /// `{{now±N}}`: a number when it is the whole string, else its digits in the text.
+    Now(i64),
+    /// `{{iso±N}}`
+    Iso(i64),
+    /// The envelope's event id.
+    EventId,
+    /// The envelope's creation time in unix seconds (Stripe `created`).
+    Created,
+    /// The envelope's creation time, ISO with milliseconds (Fintoc `created_at`).
+    CreatedIsoMillis,
+}
+
+impl Slot {
+    /// Whether the value is a number: a marker that is a whole JSON string becomes a bare number.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Slot::Now(_) | Slot::Created)
+    }
+
+    /// A fresh value, as JSON text without quotes (every value is letters, digits and `-:.TZ_`,
+    /// which JSON strings need not escape), appended to `out`. `now` is `created` in unix seconds.
+    pub fn generate(&self, provider: Provider, created: std::time::SystemTime, now: i64, out: &mut Vec<u8>) {
+        use std::io::Write;
+        // Writing to a Vec cannot fail.
+        match self {
+            Slot::Id(prefix) => provider.push_new_id(prefix, out),
+            Slot::EventId => provider.push_new_id("evt", out),
+            Slot::Rand(n) => crate::providers::push_alphanumeric(out, *n),
+            Slot::Digits(n) => out.extend_from_slice(random_digits(*n).as_bytes()),
+            Slot::Now(offset) => drop(write!(out, "{}", now.saturating_add(*offset))),
+            Slot::Iso(offset) => {
+                out.extend_from_slice(iso_seconds(now.saturating_add(*offset).min(MAX_ISO)).as_bytes())
+            }
+            Slot::Created => drop(write!(out, "{now}")),
+            Slot::CreatedIsoMillis => out.extend_from_slice(iso_millis(created).as_bytes()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -33,7 +88,29 @@ impl RenderContext {
         if let Some(account) = account {
             ids.insert("acct".to_string(), account.to_string());
         }
-        RenderContext { provider, livemode, now, ids }
+        RenderContext { provider, livemode, now, ids, recording: None }
+    }
+
+    /// A context that renders every per-event value (ids, random runs, times) as a marker and
+    /// notes what it stands for, so a template can be rendered once and filled in many times.
+    /// Static values (a given account, livemode, mode) render as usual. `now` is only used to
+    /// check time offsets.
+    pub fn recording(provider: Provider, account: Option<&str>, livemode: bool, now: i64, nonce: &str) -> Self {
+        let mut ctx = RenderContext::new(provider, account, livemode, now);
+        ctx.recording = Some(Recording { nonce: nonce.to_string(), slots: Vec::new() });
+        ctx
+    }
+
+    /// In a recording context: a marker for a new slot. Outside one, None.
+    pub fn mark(&mut self, slot: Slot) -> Option<String> {
+        let recording = self.recording.as_mut()?;
+        recording.slots.push(slot);
+        Some(format!("{}{}~", marker_prefix(&recording.nonce), recording.slots.len() - 1))
+    }
+
+    /// The slots a recording context noted, in marker order.
+    pub fn into_slots(self) -> Vec<Slot> {
+        self.recording.map(|r| r.slots).unwrap_or_default()
     }
 
     /// The connected account named by `{{account}}`: the one given, else one made up for this event.
@@ -47,7 +124,10 @@ impl RenderContext {
             return id.clone();
         }
         let prefix = key.split('#').next().unwrap_or(key);
-        let id = self.provider.new_id(prefix);
+        let id = match self.mark(Slot::Id(prefix.to_string())) {
+            Some(marker) => marker,
+            None => self.provider.new_id(prefix),
+        };
         self.ids.insert(key.to_string(), id.clone());
         id
     }
@@ -96,12 +176,11 @@ impl RenderContext {
         }
         if let Some(n) = token.strip_prefix("rand:") {
             let n = random_length(n).ok_or_else(unknown)?;
-            return Ok(Value::String(Alphanumeric.sample_string(&mut rand::thread_rng(), n)));
+            return Ok(Value::String(self.mark(Slot::Rand(n)).unwrap_or_else(|| random_alphanumeric(n))));
         }
         if let Some(n) = token.strip_prefix("digits:") {
             let n = random_length(n).ok_or_else(unknown)?;
-            let mut rng = rand::thread_rng();
-            return Ok(Value::String((0..n).map(|_| char::from(b'0' + rng.gen_range(0..10))).collect()));
+            return Ok(Value::String(self.mark(Slot::Digits(n)).unwrap_or_else(|| random_digits(n))));
         }
         match token {
             "account" => return Ok(Value::String(self.account())),
@@ -111,15 +190,39 @@ impl RenderContext {
         }
         let bad_offset = || RenderError::BadOffset(token.into());
         if let Some(offset) = token.strip_prefix("now") {
-            return Ok(Value::from(parse_offset(offset).and_then(|o| self.now.checked_add(o)).ok_or_else(bad_offset)?));
+            let at = parse_offset(offset).and_then(|o| self.now.checked_add(o)).ok_or_else(bad_offset)?;
+            if let Some(marker) = self.mark(Slot::Now(at - self.now)) {
+                return Ok(Value::String(marker));
+            }
+            return Ok(Value::from(at));
         }
         if let Some(offset) = token.strip_prefix("iso") {
             // Past year 9999 RFC 3339 has no form for it, and humantime would panic printing one.
             let at = parse_offset(offset).and_then(|o| self.now.checked_add(o)).filter(|t| *t <= MAX_ISO);
-            return Ok(Value::String(iso_seconds(at.ok_or_else(bad_offset)?)));
+            let at = at.ok_or_else(bad_offset)?;
+            if let Some(marker) = self.mark(Slot::Iso(at - self.now)) {
+                return Ok(Value::String(marker));
+            }
+            return Ok(Value::String(iso_seconds(at)));
         }
         Err(unknown())
     }
+}
+
+/// How every marker of a recording with this nonce starts; the slot's index and `~` follow.
+pub fn marker_prefix(nonce: &str) -> String {
+    format!("~whk{nonce}:")
+}
+
+fn random_alphanumeric(n: usize) -> String {
+    let mut out = Vec::with_capacity(n);
+    crate::providers::push_alphanumeric(&mut out, n);
+    String::from_utf8(out).expect("letters and digits are ASCII")
+}
+
+fn random_digits(n: usize) -> String {
+    let mut rng = rand::thread_rng();
+    (0..n).map(|_| char::from(b'0' + rng.gen_range(0..10))).collect()
 }
 
 /// Random runs are for tokens and account numbers; a cap keeps a typo from allocating gigabytes.

@@ -27,6 +27,9 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
     }
+    if args.count.is_some() {
+        check_load_flags(&args)?;
+    }
     let (url, hint) = match settings.forward_to(args.forward_to.as_deref()) {
         Some(target) => (
             parse_target(&target.value).map_err(|e| target.blame("forward_to", e))?,
@@ -54,6 +57,25 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     let template = resolve(&catalog, &name, args.provider, default_provider)?;
     let secret = settings.secret(args.secret.secret.as_deref(), template.provider.scheme())?.value;
     let api_version = settings.api_version(args.api_version.as_deref()).value;
+    if let Some(count) = args.count {
+        return crate::load::run(crate::load::Plan {
+            template: template.clone(),
+            account: args.account,
+            livemode: args.livemode,
+            api_version,
+            patches,
+            secret,
+            url,
+            headers,
+            count,
+            concurrency: args.concurrency.unwrap_or(1),
+            rate: args.rate,
+            timeout: Duration::from_secs_f64(args.timeout),
+            expect: args.expect_status,
+            json: args.json,
+            hint,
+        });
+    }
 
     let event = build(
         template,
@@ -95,6 +117,26 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         Verdict::Unexpected => Ok(Exit::Refused),
         Verdict::Unreachable(err) => Err(err.into()),
     }
+}
+
+/// Load mode sends many generated events; the one-event flags make no sense with it.
+fn check_load_flags(args: &TriggerArgs) -> Result<()> {
+    let clash = if args.print {
+        Some("--print shows one request and sends nothing")
+    } else if args.tamper.is_some() {
+        Some("--tamper sends forged copies of one event")
+    } else if args.save.is_some() {
+        Some("--save writes one event as a fixture")
+    } else {
+        None
+    };
+    if let Some(why) = clash {
+        anyhow::bail!(UsageError(format!("--count sends many generated events, but {why}: use one or the other")));
+    }
+    if let Some(rate) = args.rate.filter(|r| !(r.is_finite() && *r > 0.0)) {
+        anyhow::bail!(UsageError(format!("--rate {rate} is not a positive number of events per second")));
+    }
+    Ok(())
 }
 
 /// Writes the event as a fixture: the exact body on one line. A folder gets `<provider>.<type>.json`.

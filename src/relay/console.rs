@@ -6,6 +6,18 @@ use serde_json::{json, Value};
 use crate::cli::ListenFormat;
 use crate::output;
 
+/// `eprintln!` with one write: stderr is unbuffered, so `eprintln!` makes a system call per
+/// piece of the line, and the received-line is printed on the log writer's thread, where every
+/// microsecond delays the next group commit.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let mut text = format!($($arg)*);
+        text.push('\n');
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }};
+}
+
 pub struct Console {
     pub format: ListenFormat,
 }
@@ -40,7 +52,7 @@ impl Console {
                 "connect": e.connect, "verified": verified,
             })),
             ListenFormat::Text => {
-                eprintln!("{} {} [{}] {}", "-->".bold(), e.label(), e.id, format!("({provider}, {verified})").dimmed());
+                say!("{} {} [{}] {}", "-->".bold(), e.label(), e.id, format!("({provider}, {verified})").dimmed());
                 // With no target, listen is the receiver: the event itself is the data it shows.
                 if let Some(body) = body {
                     println!("{body}");
@@ -56,7 +68,7 @@ impl Console {
                 "status": status, "duration_ms": ms, "attempt": attempt, "ok": (200..300).contains(&status),
             })),
             ListenFormat::Text => {
-                eprintln!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), output::status(status), e.id)
+                say!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), output::status(status), e.id)
             }
         }
     }
@@ -66,7 +78,7 @@ impl Console {
             ListenFormat::Json => self.json(json!({
                 "kind": "retry", "seq": e.seq, "id": e.id, "url": target, "attempt": attempt, "delay_s": delay, "reason": reason,
             })),
-            ListenFormat::Text => eprintln!("    {} {reason}", format!("[retry {attempt}/{retries} in {delay:.1} s]").yellow()),
+            ListenFormat::Text => say!("    {} {reason}", format!("[retry {attempt}/{retries} in {delay:.1} s]").yellow()),
         }
     }
 
@@ -75,7 +87,7 @@ impl Console {
             ListenFormat::Json => self.json(json!({
                 "kind": "failed", "seq": e.seq, "id": e.id, "type": e.event_type, "url": target, "reason": reason,
             })),
-            ListenFormat::Text => eprintln!("{} {} [{}] to {target}: {reason}", "xx".red().bold(), e.label(), e.id),
+            ListenFormat::Text => say!("{} {} [{}] to {target}: {reason}", "xx".red().bold(), e.label(), e.id),
         }
     }
 
@@ -84,11 +96,11 @@ impl Console {
             ListenFormat::Json => {
                 self.json(json!({"kind": "rejected", "status": status, "path": path, "reason": reason}))
             }
-            ListenFormat::Text => eprintln!("{} {} {path}: {reason}", "!!".red().bold(), output::status(status)),
+            ListenFormat::Text => say!("{} {} {path}: {reason}", "!!".red().bold(), output::status(status)),
         }
     }
 
     pub fn info(&self, message: &str) {
-        eprintln!("{message}");
+        say!("{message}");
     }
 }

@@ -7,12 +7,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
 use super::console::{Console, Shown};
-use super::log::{EventRef, LogReader, LogWriter};
-use crate::deliver::{Sender, SignedRequest};
+use super::log::{EventRef, LogReader, LogWriter, Stored};
+use crate::deliver::{Answer, DeliveryError, Sender, SignedRequest};
+use crate::http1;
 use crate::template::iso_millis;
 
 pub struct ForwardSettings {
@@ -20,7 +21,10 @@ pub struct ForwardSettings {
     pub retries: u32,
     pub headers: Vec<(String, String)>,
     pub connect_headers: Vec<(String, String)>,
+    /// For https:// targets.
     pub sender: Sender,
+    /// How long each attempt may take.
+    pub timeout: Duration,
 }
 
 /// Shared by the workers; `outstanding` counts deliveries not yet delivered or failed.
@@ -92,8 +96,9 @@ impl Forwarding {
     }
 }
 
-/// Starts one worker per target on the current runtime.
+/// Starts one worker per target on `runtime`.
 pub fn start(
+    runtime: &tokio::runtime::Handle,
     forwarding: Arc<Forwarding>,
     targets: impl IntoIterator<Item = String>,
     shutdown: watch::Receiver<bool>,
@@ -106,7 +111,7 @@ pub fn start(
         }
         let (tx, rx) = mpsc::unbounded_channel();
         senders.insert(target.clone(), tx);
-        workers.push(tokio::spawn(worker(forwarding.clone(), target, rx, shutdown.clone())));
+        workers.push(runtime.spawn(worker(forwarding.clone(), target, rx, shutdown.clone())));
     }
     (Queues { senders }, workers)
 }
@@ -117,15 +122,17 @@ async fn worker(
     mut queue: mpsc::UnboundedReceiver<EventRef>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut link = Link::Unresolved;
+    let url = reqwest::Url::parse(&target).ok();
     loop {
         let event = tokio::select! {
             biased;
             _ = shutdown.wait_for(|stop| *stop) => return,
             next = queue.recv() => match next { Some(e) => e, None => return },
         };
-        match f.reader.read(event) {
+        match f.reader.read_stored(event) {
             Ok(record) => {
-                if !deliver(&f, &target, event.seq, &record, &mut shutdown).await {
+                if !deliver(&f, &target, url.as_ref(), event.seq, &record, &mut link, &mut shutdown).await {
                     return; // shutting down: the event stays pending in the log
                 }
             }
@@ -137,19 +144,58 @@ async fn worker(
     }
 }
 
-fn text<'a>(record: &'a Value, key: &str) -> &'a str {
-    record[key].as_str().unwrap_or("")
+/// How a worker reaches its target: over a kept-alive connection of the lean client for
+/// `http://`, with reqwest otherwise.
+enum Link {
+    Unresolved,
+    Http(Box<(http1::Target, http1::Connection)>),
+    Reqwest,
+}
+
+const HINT: &str = "is your server running?";
+
+/// One attempt: the answer, or why there was none.
+async fn send_once(f: &Forwarding, link: &mut Link, request: &SignedRequest) -> Result<Answer, DeliveryError> {
+    if let Link::Unresolved = link {
+        *link = match http1::Target::resolve(&request.url, HINT).await {
+            Some(Ok(target)) => Link::Http(Box::new((target, http1::Connection::new()))),
+            // The name may resolve next time.
+            Some(Err((_, err))) => return Err(err),
+            None => Link::Reqwest,
+        };
+    }
+    match link {
+        Link::Http(link) => {
+            let (target, connection) = &mut **link;
+            let headers = http1::HeaderLines::new(request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let started = std::time::Instant::now();
+            let answer = connection
+                .post(target, &headers, &[], &request.body, f.settings.timeout, |_| false)
+                .await
+                .map_err(|(_, err)| err)?;
+            Ok(Answer { status: answer.status, duration: started.elapsed(), body_start: String::new() })
+        }
+        _ => f.settings.sender.send(request, HINT).await,
+    }
 }
 
 /// Delivers one event to one target with retries. Returns false when shutdown interrupted it.
-async fn deliver(f: &Forwarding, target: &str, seq: u64, record: &Value, shutdown: &mut watch::Receiver<bool>) -> bool {
-    let shown =
-        Shown { seq, id: text(record, "id"), event_type: text(record, "type"), connect: record["account"].is_string() };
-    let Ok(url) = reqwest::Url::parse(target) else {
+#[allow(clippy::too_many_arguments)]
+async fn deliver(
+    f: &Forwarding,
+    target: &str,
+    url: Option<&reqwest::Url>,
+    seq: u64,
+    record: &Stored,
+    link: &mut Link,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    let shown = Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
+    let Some(url) = url else {
         outcome(f, "failed", seq, target, Some("the recorded target is not a URL"));
         return true;
     };
-    let body = text(record, "body").as_bytes().to_vec();
+    let body = record.body.as_bytes().to_vec();
     let mut extra = f.settings.headers.clone();
     if shown.connect {
         extra.extend(f.settings.connect_headers.iter().cloned());
@@ -157,7 +203,7 @@ async fn deliver(f: &Forwarding, target: &str, seq: u64, record: &Value, shutdow
     let retries = f.settings.retries;
     for attempt in 1..=retries + 1 {
         let request = signed(f, record, url.clone(), body.clone(), &extra);
-        let result = f.settings.sender.send(&request, "is your server running?").await;
+        let result = send_once(f, link, &request).await;
         let (status, ms, error) = match &result {
             Ok(a) => (Some(a.status), a.duration.as_secs_f64() * 1000.0, None),
             Err(e) => (None, 0.0, Some(e.to_string())),
@@ -207,14 +253,14 @@ fn backoff(attempt: u32) -> Duration {
 
 fn signed(
     f: &Forwarding,
-    record: &Value,
+    record: &Stored,
     url: reqwest::Url,
     body: Vec<u8>,
     extra: &[(String, String)],
 ) -> SignedRequest {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let msg_id = record["msg_id"].as_str().unwrap_or_else(|| text(record, "id"));
-    SignedRequest::for_recorded(text(record, "provider"), msg_id, &f.settings.secret, now, url, body, extra)
+    let msg_id = record.msg_id.as_deref().unwrap_or(&record.id);
+    SignedRequest::for_recorded(&record.provider, msg_id, &f.settings.secret, now, url, body, extra)
 }
 
 fn outcome(f: &Forwarding, kind: &str, seq: u64, target: &str, reason: Option<&str>) {

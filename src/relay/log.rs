@@ -5,10 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Where an event's line sits in the log, so a forwarder can read it back instead of keeping it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,16 +23,23 @@ pub struct EventRef {
 type OnDurable = Box<dyn FnOnce(EventRef) + Send>;
 
 enum Command {
-    /// A received event: written, fsynced, then `on_durable` runs with its place in the log.
-    Event { record: Value, on_durable: OnDurable },
-    /// Anything else (attempts, outcomes, rejections): written, flushed with the next fsync.
-    Note(Value),
+    /// A received event, serialised with `"seq":null` at `seq_at` for the writer to fill in:
+    /// written, fsynced, then `on_durable` runs with its place in the log.
+    Event { line: Vec<u8>, seq_at: usize, on_durable: OnDurable },
+    /// Notes are waiting in the shared buffer (sent once when it stops being empty).
+    Notes,
 }
+
+/// What an event record's `seq` reads before the writer numbers it.
+const SEQ_NULL: &[u8] = b"\"seq\":null";
 
 /// A handle to the writer thread. Cloneable; the thread ends when every handle is dropped.
 #[derive(Clone)]
 pub struct LogWriter {
     tx: mpsc::Sender<Command>,
+    /// Notes (attempts, outcomes, rejections) not yet written, as JSON lines. Adding to them does
+    /// not wake the writer thread, except for the first: forwarding makes two per event.
+    notes: Arc<Mutex<Vec<u8>>>,
 }
 
 /// What a previous run left undelivered, per target, in arrival order.
@@ -81,50 +89,125 @@ pub fn open(path: &Path) -> Result<OpenedLog> {
         file.write_all(b"\n")?;
     }
     let (tx, rx) = mpsc::channel();
+    let notes = Arc::new(Mutex::new(Vec::new()));
+    let pending_notes = notes.clone();
     let end = file.seek(SeekFrom::End(0))?;
     let writer_thread = std::thread::Builder::new()
         .name("whk-log".into())
-        .spawn(move || write_loop(file, end, scan.next_seq, rx))
+        .spawn(move || write_loop(file, end, scan.next_seq, rx, &pending_notes))
         .context("cannot start the log writer")?;
-    Ok(OpenedLog { writer: LogWriter { tx }, pending: scan.pending, path: path.to_path_buf(), writer_thread })
+    Ok(OpenedLog { writer: LogWriter { tx, notes }, pending: scan.pending, path: path.to_path_buf(), writer_thread })
 }
 
 impl LogWriter {
     /// Appends a received event; `on_durable` runs on the writer thread once it is fsynced, in
     /// log order, which is what keeps deliveries in arrival order.
-    pub fn append_event(&self, record: Value, on_durable: impl FnOnce(EventRef) + Send + 'static) -> Result<()> {
+    /// The record is serialised here, on the caller's thread, so the one writer thread does
+    /// little more than write and fsync.
+    pub fn append_event(&self, mut record: Value, on_durable: impl FnOnce(EventRef) + Send + 'static) -> Result<()> {
+        record["seq"] = Value::Null;
+        let line = serde_json::to_vec(&record).expect("a JSON value always serialises");
+        let seq_at = line
+            .windows(SEQ_NULL.len())
+            .position(|w| w == SEQ_NULL)
+            .expect("a null seq at the top level serialises as \"seq\":null")
+            + SEQ_NULL.len()
+            - 4;
         self.tx
-            .send(Command::Event { record, on_durable: Box::new(on_durable) })
+            .send(Command::Event { line, seq_at, on_durable: Box::new(on_durable) })
             .map_err(|_| anyhow::anyhow!("the event log writer has stopped"))
     }
 
+    /// Adds a note: written with the next event batch, or within NOTE_FLUSH.
     pub fn note(&self, record: Value) {
-        let _ = self.tx.send(Command::Note(record));
+        let line = serde_json::to_vec(&record).expect("a JSON value always serialises");
+        let first = {
+            let mut notes = self.notes.lock().unwrap();
+            let first = notes.is_empty();
+            notes.extend_from_slice(&line);
+            notes.push(b'\n');
+            first
+        };
+        if first {
+            let _ = self.tx.send(Command::Notes);
+        }
     }
 }
 
-fn write_loop(mut file: File, mut offset: u64, mut next_seq: u64, rx: mpsc::Receiver<Command>) {
+/// How long notes may wait to be written when no event comes to take them along.
+const NOTE_FLUSH: Duration = Duration::from_millis(10);
+/// How long notes written without an event may wait for an fsync of their own.
+const NOTE_SYNC: Duration = Duration::from_millis(200);
+
+fn write_loop(mut file: File, mut offset: u64, mut next_seq: u64, rx: mpsc::Receiver<Command>, notes: &Mutex<Vec<u8>>) {
     let mut durable: Vec<(OnDurable, EventRef)> = Vec::new();
     let mut buffer = Vec::new();
-    while let Ok(first) = rx.recv() {
-        // Take everything already queued, so one fsync covers the whole batch.
-        for command in std::iter::once(first).chain(rx.try_iter()) {
-            let start = offset + buffer.len() as u64;
+    // Notes are not what the 2xx waits for. Written without an fsync of their own, they are in the
+    // file and survive the process being killed; they ride along with the next event's fsync, or
+    // get one after NOTE_SYNC of quiet (an fsync of their own would only make the events that
+    // arrive meanwhile wait for it). Losing one to a power cut means a delivery is repeated.
+    let mut unsynced = false;
+    let mut notes_waiting = false;
+    loop {
+        let wait = if notes_waiting {
+            Some(NOTE_FLUSH)
+        } else if unsynced {
+            Some(NOTE_SYNC)
+        } else {
+            None
+        };
+        let first = match wait {
+            Some(wait) => match rx.recv_timeout(wait) {
+                Ok(command) => Some(command),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            },
+            None => match rx.recv() {
+                Ok(command) => Some(command),
+                Err(_) => break,
+            },
+        };
+        match first {
+            // Quiet: notes that waited long enough are written; written ones get their fsync.
+            None if !notes_waiting => {
+                let _ = file.sync_data();
+                unsynced = false;
+                continue;
+            }
+            // The first note since the last write: wait a little for company, an event to ride
+            // along with or more notes, rather than wake for each.
+            Some(Command::Notes) => {
+                notes_waiting = true;
+                continue;
+            }
+            _ => {}
+        }
+        // The notes first (they are about events already written), then every event already
+        // queued, so that one fsync covers the whole batch.
+        buffer.append(&mut notes.lock().unwrap());
+        notes_waiting = false;
+        for command in first.into_iter().chain(rx.try_iter()) {
             match command {
-                Command::Event { mut record, on_durable } => {
-                    record["seq"] = json!(next_seq);
-                    serde_json::to_writer(&mut buffer, &record).expect("a JSON value always serialises");
+                Command::Event { line, seq_at, on_durable } => {
+                    let start = offset + buffer.len() as u64;
+                    buffer.extend_from_slice(&line[..seq_at]);
+                    buffer.extend_from_slice(next_seq.to_string().as_bytes());
+                    buffer.extend_from_slice(&line[seq_at + 4..]);
                     let len = offset + buffer.len() as u64 - start;
+                    buffer.push(b'\n');
                     durable.push((on_durable, EventRef { seq: next_seq, offset: start, len }));
                     next_seq += 1;
                 }
-                Command::Note(record) => {
-                    serde_json::to_writer(&mut buffer, &record).expect("a JSON value always serialises")
-                }
+                // Notes that came after the buffer was taken wait for the next round.
+                Command::Notes => notes_waiting = true,
             }
-            buffer.push(b'\n');
         }
-        let written = file.write_all(&buffer).and_then(|_| file.sync_data());
+        if buffer.is_empty() {
+            continue;
+        }
+        let events = !durable.is_empty();
+        let written = file.write_all(&buffer).and_then(|_| if events { file.sync_data() } else { Ok(()) });
+        unsynced = !events;
         if let Err(err) = written {
             // Nothing is acknowledged that is not on disk: the senders get a 5xx and retry.
             eprintln!("whk: cannot write the event log: {err}");
@@ -137,6 +220,10 @@ fn write_loop(mut file: File, mut offset: u64, mut next_seq: u64, rx: mpsc::Rece
         for (on_durable, event) in durable.drain(..) {
             on_durable(event);
         }
+    }
+    let rest = std::mem::take(&mut *notes.lock().unwrap());
+    if (!rest.is_empty() && file.write_all(&rest).is_ok()) || unsynced {
+        let _ = file.sync_data();
     }
 }
 
@@ -209,10 +296,38 @@ impl LogReader {
     }
 
     pub fn read(&self, event: EventRef) -> Result<Value> {
+        Ok(serde_json::from_slice(&self.bytes(event)?)?)
+    }
+
+    /// Just what forwarding needs from an event's line: cheaper than [`LogReader::read`], which
+    /// builds the whole record, headers and all.
+    pub fn read_stored(&self, event: EventRef) -> Result<Stored> {
+        Ok(serde_json::from_slice(&self.bytes(event)?)?)
+    }
+
+    fn bytes(&self, event: EventRef) -> Result<Vec<u8>> {
         let mut bytes = vec![0u8; event.len as usize];
         std::os::unix::fs::FileExt::read_exact_at(&self.file, &mut bytes, event.offset)?;
-        Ok(serde_json::from_slice(&bytes)?)
+        Ok(bytes)
     }
+}
+
+/// The fields of an event's record that forwarding uses.
+#[derive(Debug, serde::Deserialize)]
+pub struct Stored {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, rename = "type")]
+    pub event_type: String,
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub msg_id: Option<String>,
+    /// A Stripe Connect event's account.
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub body: String,
 }
 
 /// A recorded event with what became of it, for `whk replay`.

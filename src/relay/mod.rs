@@ -73,6 +73,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
             headers: config.headers,
             connect_headers: config.connect_headers,
             sender: Sender::new(config.timeout),
+            timeout: config.timeout,
         },
         log::LogReader::open(&opened.path)?,
         opened.writer.clone(),
@@ -80,7 +81,15 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     ));
     let (stop, stopped) = watch::channel(false);
     let targets = config.routing.all_targets().into_iter().chain(opened.pending.keys().cloned());
-    let (queues, workers) = forward::start(forwarding.clone(), targets, stopped.clone());
+    // Forwarding has a thread of its own: on the runtime that serves the senders, each target's
+    // one worker queued behind every connection's task, and deliveries fell behind what was
+    // acknowledged (measured: bench/run, row 3c).
+    let forward_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("whk-forward")
+        .enable_all()
+        .build()?;
+    let (queues, workers) = forward::start(forward_runtime.handle(), forwarding.clone(), targets, stopped.clone());
     let queues = Arc::new(queues);
     let resumed: usize = opened.pending.values().map(Vec::len).sum();
     for (target, events) in &opened.pending {
@@ -151,6 +160,8 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     }
     drop(inbound);
     drop(forwarding);
+    // Whatever is still running there (a delivery past the grace period) stays pending in the log.
+    forward_runtime.shutdown_background();
     opened.close();
     Ok(Exit::Success)
 }

@@ -3,6 +3,7 @@
 mod config;
 mod events;
 mod listen;
+mod load;
 mod replay;
 mod shell;
 mod sign;

@@ -2,10 +2,11 @@
 //!
 //! Each case runs `whk ARGS` in a fresh folder with its config in `{dir}/config` and no WHK_*
 //! variables but the case's `env`. `files` are written first (Latin-1 text: `\u00e9` is the byte
-//! 0xE9), `dirs` made, `symlinks` (`link: target`) created. `{dir}` and `{closed_port}` are
-//! replaced in args, env and file names. `expect`: the exit `code`, a substring of `stderr` and/or
-//! `stdout`, and `absent`, a substring neither may contain (secrets must not be echoed). Whatever
-//! the case, whk must end by itself and must not panic.
+//! 0xE9), `dirs` made, `symlinks` (`link: target`) created, `sparse` files (`name: size`) of
+//! zeros. `{dir}` and `{closed_port}` are replaced in args, env, file names and expected messages.
+//! `expect`: the exit `code`, a substring of `stderr` and/or `stdout`, and `absent`, a substring
+//! neither may contain (secrets must not be echoed). Whatever the case, whk must end by itself and
+//! must not panic.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -28,6 +29,9 @@ struct Case {
     dirs: Vec<String>,
     #[serde(default)]
     symlinks: BTreeMap<String, String>,
+    /// Files of this many zero bytes, made sparse so a huge input costs no disk.
+    #[serde(default)]
+    sparse: BTreeMap<String, u64>,
     #[serde(default)]
     env: BTreeMap<String, String>,
     expect: Expect,
@@ -69,6 +73,9 @@ fn run_case(case: &Case) -> Result<(), String> {
         let bytes: Vec<u8> = text.chars().map(|c| u8::try_from(u32::from(c)).expect("Latin-1")).collect();
         std::fs::write(path, bytes).unwrap();
     }
+    for (name, size) in &case.sparse {
+        std::fs::File::create(dir.join(fill(name))).unwrap().set_len(*size).unwrap();
+    }
     for (link, target) in &case.symlinks {
         let link = dir.join(fill(link));
         std::fs::create_dir_all(link.parent().unwrap()).unwrap();
@@ -99,11 +106,12 @@ fn run_case(case: &Case) -> Result<(), String> {
     if stderr.contains("panicked") || code == 101 {
         return Err(format!("panicked{}", shown()));
     }
-    if !stderr.contains(&case.expect.stderr) {
-        return Err(format!("stderr lacks {:?}{}", case.expect.stderr, shown()));
+    let (want_err, want_out) = (fill(&case.expect.stderr), fill(&case.expect.stdout));
+    if !stderr.contains(&want_err) {
+        return Err(format!("stderr lacks {want_err:?}{}", shown()));
     }
-    if !stdout.contains(&case.expect.stdout) {
-        return Err(format!("stdout lacks {:?}{}", case.expect.stdout, shown()));
+    if !stdout.contains(&want_out) {
+        return Err(format!("stdout lacks {want_out:?}{}", shown()));
     }
     if let Some(absent) = &case.expect.absent {
         if stdout.contains(absent.as_str()) || stderr.contains(absent.as_str()) {

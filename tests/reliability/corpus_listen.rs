@@ -59,9 +59,6 @@ struct Request {
     headers: Vec<(String, String)>,
     #[serde(default)]
     body: String,
-    /// The body is `body` repeated this many times.
-    #[serde(default)]
-    repeat: Option<usize>,
     /// Send the body chunked instead of with a Content-Length.
     #[serde(default)]
     chunked: bool,
@@ -248,7 +245,7 @@ fn case_bytes(case: &Case) -> Result<Vec<u8>, String> {
             Ok(bytes)
         }
         (None, Some(r)) => {
-            let body = latin1(&repeats(&r.body)?.repeat(r.repeat.unwrap_or(1)))?;
+            let body = latin1(&repeats(&r.body)?)?;
             let path = repeats(&r.path)?;
             let mut head = format!("{} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", r.method);
             if r.chunked {

@@ -4,4 +4,7 @@
 mod corpus_cli;
 mod corpus_listen;
 mod fault_run;
+mod fuzz_replay;
+mod props;
+mod secrets;
 mod support;

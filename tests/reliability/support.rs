@@ -37,22 +37,22 @@ pub fn whk(dir: &Path) -> Command {
 pub struct Listen {
     pub child: Child,
     pub port: u16,
-    pub stdout: PathBuf,
     pub stderr: PathBuf,
 }
 
 impl Listen {
     /// Starts `whk listen --port PORT --log DIR/events.jsonl ARGS`; output in DIR/listen-NAME.{out,err}.
     pub fn start(dir: &Path, port: u16, name: &str, args: &[&str]) -> Listen {
-        Listen::start_with(whk(dir), dir, port, name, args)
+        Listen::start_logging_to(&dir.join("events.jsonl"), dir, port, name, args)
     }
 
-    pub fn start_with(mut cmd: Command, dir: &Path, port: u16, name: &str, args: &[&str]) -> Listen {
+    /// The same with the event log at `log`.
+    pub fn start_logging_to(log: &Path, dir: &Path, port: u16, name: &str, args: &[&str]) -> Listen {
         let stdout = dir.join(format!("listen-{name}.out"));
         let stderr = dir.join(format!("listen-{name}.err"));
-        let child = cmd
+        let child = whk(dir)
             .args(["listen", "--port", &port.to_string(), "--log"])
-            .arg(dir.join("events.jsonl"))
+            .arg(log)
             .args(args)
             .stdout(std::fs::File::create(&stdout).unwrap())
             .stderr(std::fs::File::create(&stderr).unwrap())
@@ -63,7 +63,7 @@ impl Listen {
             assert!(started.elapsed() < Duration::from_secs(15), "whk listen did not start");
             std::thread::sleep(Duration::from_millis(10));
         }
-        Listen { child, port, stdout, stderr }
+        Listen { child, port, stderr }
     }
 
     pub fn signal(&self, signal: &str) {
