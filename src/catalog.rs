@@ -24,8 +24,8 @@ pub struct Template {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("cannot read the templates folder {path}: {source} (check --templates / WHK_TEMPLATES)")]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("cannot read the templates folder {path}: {cause} (check --templates / WHK_TEMPLATES)")]
+    Unreadable { path: PathBuf, cause: std::io::Error },
     #[error("{origin}: {reason}")]
     Invalid { origin: String, reason: String },
     #[error("{path}: `{name}` is not a provider folder; put templates in {path}/stripe/ or {path}/fintoc/")]
@@ -155,7 +155,7 @@ fn load_user_dir(dir: &Path) -> Result<Vec<Template>, CatalogError> {
 }
 
 fn unreadable(path: &Path) -> impl Fn(std::io::Error) -> CatalogError + '_ {
-    move |source| CatalogError::Unreadable { path: path.to_path_buf(), source }
+    move |cause| CatalogError::Unreadable { path: path.to_path_buf(), cause }
 }
 
 fn parse_template(provider: Provider, path: &Path, bytes: &[u8], origin: String) -> Result<Template, CatalogError> {

@@ -30,8 +30,8 @@ pub enum BuildError {
     AccountOnFintoc(String),
     #[error("`{0}` is not a connected account id: Stripe account ids look like acct_1Nv0FGQ9RKHgCVdK")]
     BadAccount(String),
-    #[error("{origin}: {source}")]
-    Render { origin: String, source: crate::template::RenderError },
+    #[error("{origin}: {cause}")]
+    Render { origin: String, cause: crate::template::RenderError },
     #[error(transparent)]
     Patch(#[from] patch::PatchError),
 }
@@ -79,7 +79,7 @@ fn assemble(
     created: SystemTime,
 ) -> Result<serde_json::Value, BuildError> {
     let provider = template.provider;
-    let render_error = |source| BuildError::Render { origin: template.origin.clone(), source };
+    let render_error = |cause| BuildError::Render { origin: template.origin.clone(), cause };
     let resource = ctx.render(&template.data).map_err(render_error)?;
     let previous_attributes =
         template.previous_attributes.as_ref().map(|p| ctx.render(p)).transpose().map_err(render_error)?;

@@ -12,8 +12,8 @@ pub const MAX_FIXTURE_FILE: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FixtureError {
-    #[error("cannot read {path}: {source}")]
-    Unreadable { path: String, source: std::io::Error },
+    #[error("cannot read {path}: {cause}")]
+    Unreadable { path: String, cause: std::io::Error },
     #[error("{path} is larger than {} MiB; split it into smaller fixture files", MAX_FIXTURE_FILE >> 20)]
     TooLarge { path: String },
     #[error("{path}: {reason} (a fixture file holds one event as JSON, an array of events, or JSON Lines)")]
@@ -36,7 +36,7 @@ pub fn read(path: &Path, provider: Option<Provider>) -> Result<Vec<Fixture>, Fix
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_FIXTURE_FILE + 1).read_to_end(&mut bytes))
-        .map_err(|source| FixtureError::Unreadable { path: name.clone(), source })?;
+        .map_err(|cause| FixtureError::Unreadable { path: name.clone(), cause })?;
     if bytes.len() as u64 > MAX_FIXTURE_FILE {
         return Err(FixtureError::TooLarge { path: name });
     }

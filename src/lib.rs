@@ -66,6 +66,8 @@ where
     match commands::dispatch(cli.command) {
         Ok(exit) => exit as i32,
         Err(err) => {
+            // `{:#}` appends each source in the chain; error types that quote their cause in the
+            // message keep it in a field named `cause`, not `source`, so it is not printed twice.
             output::error(&format!("{err:#}"));
             exit_for(&err) as i32
         }

@@ -52,8 +52,8 @@ pub struct Resolved<T> {
 pub enum SettingsError {
     #[error("{}:{line}:{column}: {message} (`whk config --help` lists the keys)", .path.display())]
     Syntax { path: PathBuf, line: usize, column: usize, message: String },
-    #[error("cannot read the config file {}: {source}", .path.display())]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("cannot read the config file {}: {cause}", .path.display())]
+    Unreadable { path: PathBuf, cause: std::io::Error },
     #[error("unknown provider `{value}` (from {origin}): use stripe or fintoc")]
     UnknownProvider { value: String, origin: Source },
     #[error("the secret from {origin} is empty: {fix}")]
@@ -105,7 +105,7 @@ impl Settings {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => return Err(SettingsError::Unreadable { path, source }.into()),
+            Err(cause) => return Err(SettingsError::Unreadable { path, cause }.into()),
         };
         let env = ENV_VARS.iter().filter_map(|var| std::env::var(var).ok().map(|value| (*var, value)));
         Ok(Settings::from_parts(env, path, text.as_deref())?)
