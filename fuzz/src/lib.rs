@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
-use whk::signature::{parse_standard, parse_timestamped, verify, Received, Scheme, TimestampedHeader};
+use whk::signing::{parse_standard, parse_timestamped, verify, Received, Scheme, TimestampedHeader};
 
 /// The secret every target signs and verifies with (a valid Standard Webhooks secret too).
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -59,7 +59,7 @@ pub fn override_path(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     static EVENTS: OnceLock<Vec<(Value, &'static [&'static str])>> = OnceLock::new();
     let events = EVENTS.get_or_init(|| {
-        let catalog = whk::catalog::Catalog::load(None).unwrap();
+        let catalog = whk::event::catalog::Catalog::load(None).unwrap();
         ["stripe:customer.created", "stripe:payout.failed", "fintoc:payout.created", "fintoc:link.created"]
             .iter()
             .map(|name| {
@@ -75,7 +75,7 @@ pub fn override_path(data: &[u8]) {
             })
             .collect()
     });
-    use whk::patch::{apply, parse_assignment, Patch};
+    use whk::event::patch::{apply, parse_assignment, Patch};
     for (event, resource) in events {
         let mut event = event.clone();
         for line in text.lines().take(8) {
@@ -99,15 +99,15 @@ pub fn override_path(data: &[u8]) {
 /// from a template is JSON that parses back.
 pub fn template_render(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    use whk::event::template::RenderContext;
     use whk::providers::Provider;
-    use whk::template::RenderContext;
     for provider in [Provider::Stripe, Provider::Fintoc] {
         let mut ctx = RenderContext::new(provider, Some("acct_1Fuzz"), false, NOW);
         let _ = ctx.render(&Value::String(text.to_string()));
         let Ok(value) = serde_json::from_str::<Value>(text) else { continue };
         let _ = ctx.render(&value);
         if value.is_object() {
-            let template = whk::catalog::Template {
+            let template = whk::event::catalog::Template {
                 provider,
                 event_type: "fuzz.event".into(),
                 description: "fuzz".into(),
@@ -144,7 +144,7 @@ pub fn fixture_file(data: &[u8]) {
     std::fs::write(path, data).unwrap();
     let in_array = matches!(serde_json::from_slice::<Value>(data), Ok(Value::Array(_)));
     for provider in [None, Some(Provider::Stripe), Some(Provider::Fintoc)] {
-        let Ok(fixtures) = whk::fixtures::read(path, provider) else { continue };
+        let Ok(fixtures) = whk::event::fixtures::read(path, provider) else { continue };
         assert!(!fixtures.is_empty(), "a fixture file read without error holds events");
         for fixture in fixtures {
             assert!(fixture.event.is_object());

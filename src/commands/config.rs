@@ -4,9 +4,9 @@ use anyhow::Result;
 use colored::Colorize;
 
 use crate::cli::ConfigArgs;
-use crate::settings::{Resolved, Settings, Source};
-use crate::signature::Scheme;
-use crate::target::default_listen_url;
+use crate::config::settings::{Resolved, Settings, Source};
+use crate::delivery::target::default_listen_url;
+use crate::signing::Scheme;
 use crate::Exit;
 
 pub fn run(args: ConfigArgs) -> Result<Exit> {
@@ -51,10 +51,10 @@ pub fn run(args: ConfigArgs) -> Result<Exit> {
 /// A secret, masked, and its source; the local secret is read but never created here.
 fn shown_secret(configured: Option<Resolved<String>>) -> (String, String) {
     if let Some(r) = configured {
-        return (crate::secret::mask(&r.value), r.source.to_string());
+        return (crate::config::secret::mask(&r.value), r.source.to_string());
     }
-    let path = crate::secret::local_secret_path().map(|p| p.display().to_string()).unwrap_or_default();
-    let value = crate::secret::existing_local_secret()
-        .map_or_else(|| "(made on first use)".to_string(), |s| crate::secret::mask(&s));
+    let path = crate::config::secret::local_secret_path().map(|p| p.display().to_string()).unwrap_or_default();
+    let value = crate::config::secret::existing_local_secret()
+        .map_or_else(|| "(made on first use)".to_string(), |s| crate::config::secret::mask(&s));
     (value, format!("{}: the local secret {path}", Source::BuiltIn))
 }

@@ -4,8 +4,8 @@ use anyhow::Result;
 use colored::Colorize;
 use serde_json::json;
 
-use crate::catalog::Catalog;
 use crate::cli::EventsArgs;
+use crate::event::catalog::Catalog;
 use crate::Exit;
 
 pub fn run(args: EventsArgs) -> Result<Exit> {

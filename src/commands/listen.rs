@@ -8,12 +8,12 @@ use clap::ValueEnum;
 use colored::Colorize;
 
 use crate::cli::ListenArgs;
-use crate::deliver::parse_header;
-use crate::output;
+use crate::config::settings::{Resolved, Settings, Source};
+use crate::delivery::parse_header;
+use crate::delivery::target::{parse_target, DEFAULT_LISTEN_PORT};
 use crate::relay::{self, routing::Routing, RelayConfig};
-use crate::settings::{Resolved, Settings, Source};
-use crate::signature::Scheme;
-use crate::target::{parse_target, DEFAULT_LISTEN_PORT};
+use crate::signing::Scheme;
+use crate::ui::console;
 use crate::{Exit, UsageError};
 
 pub fn run(args: ListenArgs) -> Result<Exit> {
@@ -66,7 +66,7 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
         } else {
             console.info(&format!(
                 "Your webhook signing secret is {} (masked off a terminal: `whk listen --print-secret` prints it)",
-                crate::secret::mask(&secret)
+                crate::config::secret::mask(&secret)
             ));
         }
         if resumed > 0 {
@@ -90,7 +90,7 @@ fn listen_addr(args: &ListenArgs) -> Result<SocketAddr> {
                 "{addr} is not a loopback address: anyone who can reach it could post events. Pass --allow-remote if you mean it"
             )));
         }
-        output::warn(&format!("listening on {addr}, reachable from other machines"));
+        console::warn(&format!("listening on {addr}, reachable from other machines"));
     }
     Ok(addr)
 }
@@ -122,7 +122,7 @@ fn file_verify_secrets(settings: &Settings, flags: &[(Scheme, String)]) -> Resul
         }
         if let Some(secret) = settings.file_secret(scheme)? {
             if scheme == Scheme::Standard {
-                crate::signature::standard_key(&secret.value).map_err(|e| secret.blame("secrets.standard", e))?;
+                crate::signing::standard_key(&secret.value).map_err(|e| secret.blame("secrets.standard", e))?;
             }
             secrets.push((scheme, secret.value));
         }
@@ -148,7 +148,7 @@ fn verify_secret(raw: &str) -> Result<(Scheme, String)> {
         anyhow::bail!(UsageError(format!("--verify-secret {provider}= has an empty secret")));
     }
     if scheme == Scheme::Standard {
-        crate::signature::standard_key(secret)?;
+        crate::signing::standard_key(secret)?;
     }
     Ok((scheme, secret.to_string()))
 }
@@ -156,8 +156,8 @@ fn verify_secret(raw: &str) -> Result<(Scheme, String)> {
 /// Never echo a secret back, even in an error about its syntax.
 fn redact(raw: &str) -> String {
     match raw.split_once('=') {
-        Some((p, s)) => format!("{p}={}", crate::secret::mask(s)),
-        None => crate::secret::mask(raw),
+        Some((p, s)) => format!("{p}={}", crate::config::secret::mask(s)),
+        None => crate::config::secret::mask(raw),
     }
 }
 

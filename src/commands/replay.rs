@@ -7,16 +7,16 @@ use anyhow::Result;
 use serde_json::{json, Value};
 
 use crate::cli::ReplayArgs;
-use crate::deliver::{parse_header, Sender, SignedRequest};
-use crate::patch::{self, Patch};
+use crate::config::settings::Settings;
+use crate::delivery::report::{Reporter, Shown, Verdict};
+use crate::delivery::target::{default_listen_url, parse_target};
+use crate::delivery::{parse_header, Sender, SignedRequest};
+use crate::event::patch::{self, Patch};
+use crate::event::template::iso_millis;
 use crate::providers::Provider;
 use crate::relay::log::{self, Recorded};
 use crate::relay::routing::glob_match;
-use crate::report::{Reporter, Shown, Verdict};
-use crate::settings::Settings;
-use crate::signature::Scheme;
-use crate::target::{default_listen_url, parse_target};
-use crate::template::iso_millis;
+use crate::signing::Scheme;
 use crate::{Exit, UsageError};
 
 /// One event to send again.
@@ -92,7 +92,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
                 }
                 Verdict::Unexpected => worst = worst.max(Exit::Refused),
                 Verdict::Unreachable(err) => {
-                    crate::output::error(&err.to_string());
+                    crate::ui::console::error(&err.to_string());
                     unreachable = Some(err);
                 }
             }
@@ -160,7 +160,7 @@ fn from_log(args: &ReplayArgs, path: &std::path::Path) -> Result<Vec<Replayable>
 fn from_files(args: &ReplayArgs) -> Result<Vec<Replayable>> {
     let mut items = Vec::new();
     for path in &args.files {
-        for fixture in crate::fixtures::read(path, args.provider)? {
+        for fixture in crate::event::fixtures::read(path, args.provider)? {
             let text = |key: &str| fixture.event[key].as_str().unwrap_or("").to_string();
             items.push(Replayable {
                 provider: fixture.provider.name().to_string(),

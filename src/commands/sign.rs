@@ -3,13 +3,13 @@
 
 use std::io::Read;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use colored::Colorize;
 use serde_json::Value;
 
 use crate::cli::SignArgs;
-use crate::settings::Settings;
-use crate::signature::{key_for, matches_with_key, verify, Received, Scheme, VerifyError};
+use crate::config::settings::Settings;
+use crate::signing::{key_for, matches_with_key, verify, Received, Scheme, VerifyError};
 use crate::{Exit, UsageError};
 
 /// Payloads larger than this are refused rather than read into memory.
@@ -69,11 +69,11 @@ fn read_payload(file: &str) -> Result<Vec<u8>> {
         std::io::stdin()
             .take(MAX_PAYLOAD + 1)
             .read_to_end(&mut body)
-            .context("cannot read the payload from standard input")?;
+            .map_err(|e| UsageError(format!("cannot read the payload from standard input: {e}")))?;
     } else {
         std::fs::File::open(file)
             .and_then(|f| f.take(MAX_PAYLOAD + 1).read_to_end(&mut body))
-            .with_context(|| format!("cannot read the payload file {file}"))?;
+            .map_err(|e| UsageError(format!("cannot read the payload file {file}: {e}")))?;
     }
     if body.len() as u64 > MAX_PAYLOAD {
         anyhow::bail!(UsageError(format!(

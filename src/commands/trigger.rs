@@ -3,19 +3,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use colored::Colorize;
 
-use crate::catalog::{Catalog, ResolveError, Template};
 use crate::cli::TriggerArgs;
-use crate::deliver::{parse_header, Sender, SignedRequest};
+use crate::config::settings::{Settings, Source};
+use crate::delivery::report::{Reporter, Shown, Verdict};
+use crate::delivery::tamper::{self, TamperKind};
+use crate::delivery::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
+use crate::delivery::{parse_header, Sender, SignedRequest};
+use crate::event::catalog::{Catalog, ResolveError, Template};
 use crate::event::{build, BuildOptions, BuiltEvent};
-use crate::output;
 use crate::providers::Provider;
-use crate::report::{Reporter, Shown, Verdict};
-use crate::settings::{Settings, Source};
-use crate::tamper::{self, TamperKind};
-use crate::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
+use crate::ui::console;
 use crate::{Exit, UsageError};
 
 pub fn run(args: TriggerArgs) -> Result<Exit> {
@@ -46,7 +46,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     // Flags are checked before the picker opens, so a choice is never followed by a usage error.
     let name = match &args.event {
         Some(name) => name.clone(),
-        None if crate::picker::interactive() => match crate::picker::pick_event(&catalog)? {
+        None if crate::ui::picker::interactive() => match crate::ui::picker::pick_event(&catalog)? {
             Some(name) => name,
             None => anyhow::bail!(UsageError("no event chosen".into())),
         },
@@ -58,7 +58,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     let secret = settings.secret(args.secret.secret.as_deref(), template.provider.scheme())?.value;
     let api_version = settings.api_version(args.api_version.as_deref()).value;
     if let Some(count) = args.count {
-        return crate::load::run(crate::load::Plan {
+        return crate::delivery::load::run(crate::delivery::load::Plan {
             template: template.clone(),
             account: args.account,
             livemode: args.livemode,
@@ -148,7 +148,8 @@ fn save_fixture(path: &Path, event: &BuiltEvent) -> Result<PathBuf> {
     };
     let mut bytes = event.body.clone();
     bytes.push(b'\n');
-    std::fs::write(&file, bytes).with_context(|| format!("cannot write the fixture {}", file.display()))?;
+    std::fs::write(&file, bytes)
+        .map_err(|e| UsageError(format!("cannot write the fixture {}: {e} (check the --save path)", file.display())))?;
     Ok(file)
 }
 
@@ -170,7 +171,7 @@ fn forged(
     url: reqwest::Url,
     headers: &[(String, String)],
     json: bool,
-    send: impl Fn(&SignedRequest) -> Result<crate::deliver::Answer, crate::deliver::DeliveryError>,
+    send: impl Fn(&SignedRequest) -> Result<crate::delivery::Answer, crate::delivery::DeliveryError>,
 ) -> Result<Exit> {
     let kinds = if kind == TamperKind::All { TamperKind::EVERY.to_vec() } else { vec![kind] };
     let mut rows = Vec::new();
@@ -208,7 +209,7 @@ fn forged(
         println!("{} {} [{}] to {url}", "-->".bold(), shown.event_type, shown.id);
         let width = rows.iter().map(|r| r.kind.name().len()).max().unwrap_or(0);
         for row in &rows {
-            let statuses: Vec<String> = row.statuses.iter().map(|s| output::status(*s).to_string()).collect();
+            let statuses: Vec<String> = row.statuses.iter().map(|s| console::status(*s).to_string()).collect();
             let mark = if row.ok { "ok".green() } else { "FAIL".red().bold() };
             println!("  {:width$}  {:<12}  {mark}  {}", row.kind.name(), statuses.join(" "), row.verdict);
         }

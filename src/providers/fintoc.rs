@@ -4,7 +4,7 @@ use serde_json::json;
 use serde_json::Value;
 
 use super::EventParts;
-use crate::template::iso_millis;
+use crate::event::template::iso_millis;
 
 pub const DELIVERY_HEADERS: &[(&str, &str)] =
     &[("Content-Type", "application/json"), ("User-Agent", "Fintoc-Webhooks/1.0"), ("Accept", "*/*")];

@@ -7,7 +7,7 @@ mod stripe;
 use rand::RngCore;
 use serde_json::Value;
 
-use crate::signature::Scheme;
+use crate::signing::Scheme;
 
 pub use stripe::DEFAULT_API_VERSION;
 

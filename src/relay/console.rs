@@ -4,7 +4,7 @@ use colored::Colorize;
 use serde_json::{json, Value};
 
 use crate::cli::ListenFormat;
-use crate::output;
+use crate::ui::console;
 
 /// `eprintln!` with one write: stderr is unbuffered, so `eprintln!` makes a system call per
 /// piece of the line, and the received-line is printed on the log writer's thread, where every
@@ -68,7 +68,7 @@ impl Console {
                 "status": status, "duration_ms": ms, "attempt": attempt, "ok": (200..300).contains(&status),
             })),
             ListenFormat::Text => {
-                say!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), output::status(status), e.id)
+                say!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), console::status(status), e.id)
             }
         }
     }
@@ -96,7 +96,7 @@ impl Console {
             ListenFormat::Json => {
                 self.json(json!({"kind": "rejected", "status": status, "path": path, "reason": reason}))
             }
-            ListenFormat::Text => say!("{} {} {path}: {reason}", "!!".red().bold(), output::status(status)),
+            ListenFormat::Text => say!("{} {} {path}: {reason}", "!!".red().bold(), console::status(status)),
         }
     }
 

@@ -12,9 +12,9 @@ use tokio::sync::{mpsc, watch};
 
 use super::console::{Console, Shown};
 use super::log::{EventRef, LogReader, LogWriter, Stored};
-use crate::deliver::{Answer, DeliveryError, Sender, SignedRequest};
-use crate::http1;
-use crate::template::iso_millis;
+use crate::delivery::http1;
+use crate::delivery::{Answer, DeliveryError, Sender, SignedRequest};
+use crate::event::template::iso_millis;
 
 pub struct ForwardSettings {
     pub secret: String,

@@ -13,7 +13,7 @@ use super::console::{Console, Shown};
 use super::forward::{now_iso, Forwarding, Queues};
 use super::log::LogWriter;
 use super::routing::Routing;
-use crate::signature::{verify, Received, Scheme};
+use crate::signing::{verify, Received, Scheme};
 
 pub struct Inbound {
     pub console: Arc<Console>,
@@ -312,7 +312,7 @@ impl<'de> serde::Deserialize<'de> for MaybeText {
 /// Which secret verified the request: `local` (whk's own) or `provider-secret`.
 fn check(inbound: &Inbound, received: &Received) -> Result<&'static str, String> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let tolerance = crate::signature::DEFAULT_TOLERANCE;
+    let tolerance = crate::signing::DEFAULT_TOLERANCE;
     let mut reason = match verify(received, &inbound.local_secret, tolerance, now) {
         Ok(()) => return Ok("local"),
         Err(err) => err.to_string(),

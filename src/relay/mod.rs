@@ -17,8 +17,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::watch;
 
 use crate::cli::ListenFormat;
-use crate::deliver::Sender;
-use crate::signature::Scheme;
+use crate::delivery::Sender;
+use crate::signing::Scheme;
 use crate::Exit;
 
 pub use console::Console;

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-use whk::signature::Scheme;
+use whk::signing::Scheme;
 
 use crate::support::{exchange, free_port, read_answer, read_log, unix_now, wait_until, App, Listen, Records};
 

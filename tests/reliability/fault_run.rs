@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use whk::catalog::Catalog;
+use whk::event::catalog::Catalog;
 use whk::event::{build, BuildOptions, BuiltEvent};
 use whk::providers::Provider;
 

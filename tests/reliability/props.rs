@@ -11,7 +11,7 @@ use hmac::Mac;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use whk::signature::{verify, Received, Scheme, VerifyError};
+use whk::signing::{verify, Received, Scheme, VerifyError};
 
 use crate::support::{exchange, free_port, post_bytes, signed, unix_now, wait_until, App, Listen, Records};
 

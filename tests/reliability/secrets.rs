@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use rand::RngCore;
-use whk::signature::Scheme;
+use whk::signing::Scheme;
 
 use crate::support::{exchange, free_port, post_bytes, read_log, signed, wait_until, whk, App, Listen, Records};
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use whk::signature::Scheme;
+use whk::signing::Scheme;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_whk");
 

@@ -5,11 +5,11 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use stripe_typed_check::check;
-use whk::catalog::{Catalog, Template};
+use whk::event::catalog::{Catalog, Template};
+use whk::event::patch::Patch;
 use whk::event::{build, BuildOptions};
-use whk::patch::Patch;
 use whk::providers::{Provider, DEFAULT_API_VERSION};
-use whk::signature::Scheme;
+use whk::signing::Scheme;
 
 const SECRET: &str = "whsec_typedcheck0123456789abcdefABCDEF";
 const ACCOUNT: &str = "acct_1Nv0FGQ9RKHgCVdK";

@@ -4,9 +4,9 @@
 use colored::Colorize;
 use serde_json::json;
 
-use crate::deliver::{Answer, DeliveryError, SignedRequest};
-use crate::expect::ExpectStatus;
-use crate::output;
+use crate::delivery::expect::ExpectStatus;
+use crate::delivery::{Answer, DeliveryError, SignedRequest};
+use crate::ui::console;
 
 /// What is being delivered, as shown on its lines.
 pub struct Shown<'a> {
@@ -51,7 +51,7 @@ impl Reporter {
                     println!(
                         "{} {} POST {} [{}] ({} ms)",
                         "<--".bold(),
-                        output::status(answer.status),
+                        console::status(answer.status),
                         request.url,
                         e.id,
                         answer.duration.as_millis()
@@ -63,10 +63,12 @@ impl Reporter {
                         }
                     }
                     if (300..400).contains(&answer.status) {
-                        output::warn("the endpoint redirected; providers do not follow redirects, so neither does whk");
+                        console::warn(
+                            "the endpoint redirected; providers do not follow redirects, so neither does whk",
+                        );
                     }
                     if !ok && self.expect != ExpectStatus::default() {
-                        output::warn(&format!("expected a {} answer, got {}", self.expect, answer.status));
+                        console::warn(&format!("expected a {} answer, got {}", self.expect, answer.status));
                     }
                 }
                 if ok {

@@ -7,7 +7,7 @@
 //!
 //! Speed: the template is compiled once into a [`Blueprint`] whose fresh values (ids,
 //! times, random runs) are drawn per event, which gives what `event::build` gives at a tenth of
-//! the cost; `http://` targets get a lean keep-alive client ([`crate::http1`]), others reqwest.
+//! the cost; `http://` targets get a lean keep-alive client ([`crate::delivery::http1`]), others reqwest.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,14 +19,14 @@ use hdrhistogram::Histogram;
 use reqwest::Url;
 use serde_json::json;
 
-use crate::catalog::Template;
-use crate::deliver::{Sender, SignedRequest};
+use crate::delivery::expect::ExpectStatus;
+use crate::delivery::http1;
+use crate::delivery::{Sender, SignedRequest};
+use crate::event::catalog::Template;
+use crate::event::patch::Patch;
 use crate::event::{build, Blueprint, BuildOptions};
-use crate::expect::ExpectStatus;
-use crate::http1;
-use crate::output;
-use crate::patch::Patch;
-use crate::signature::TimestampedSigner;
+use crate::signing::TimestampedSigner;
+use crate::ui::console;
 use crate::Exit;
 
 /// The most deliveries in flight at once that `--concurrency` accepts.
@@ -60,7 +60,7 @@ pub struct Plan {
 }
 
 /// Why a delivery got no answer; the summary counts each kind in this order.
-use crate::http1::FailureKind as ErrorKind;
+use crate::delivery::http1::FailureKind as ErrorKind;
 
 /// Counters shared by the workers: fixed size, whatever N is.
 struct Stats {
@@ -304,7 +304,7 @@ async fn deliver_one(
 fn progress_bar(count: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(Some(count), indicatif::ProgressDrawTarget::stderr());
     // --color and NO_COLOR decide, as for everything else whk prints.
-    let template = if output::colors_enabled() {
+    let template = if console::colors_enabled() {
         "{bar:40.cyan/blue} {pos}/{len} {msg} eta {eta}"
     } else {
         "{bar:40} {pos}/{len} {msg} eta {eta}"
@@ -381,7 +381,7 @@ fn report(shared: &Shared, elapsed: Duration) -> Exit {
         );
     } else {
         let by_status: Vec<String> =
-            statuses.iter().map(|(code, n)| format!("{} ×{n}", output::status(*code))).collect();
+            statuses.iter().map(|(code, n)| format!("{} ×{n}", console::status(*code))).collect();
         println!("{} {sent} sent in {seconds:.2} s, {throughput:.0}/s", "<--".bold());
         if !by_status.is_empty() {
             println!("    answers  {}", by_status.join("  "));
@@ -400,13 +400,13 @@ fn report(shared: &Shared, elapsed: Duration) -> Exit {
         let body = body.trim();
         let shown =
             if body.is_empty() { String::new() } else { format!(": {}", body.chars().take(200).collect::<String>()) };
-        output::warn(&format!(
+        console::warn(&format!(
             "{unexpected} of {sent} answered outside {}; the first was {status}{shown}",
             plan.expect
         ));
     }
     for message in stats.first_error.lock().unwrap().iter().flatten() {
-        output::error(message);
+        console::error(message);
     }
     exit
 }

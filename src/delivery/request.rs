@@ -26,7 +26,7 @@ impl SignedRequest {
         url: Url,
         body: Vec<u8>,
         extra: &[(String, String)],
-    ) -> Result<SignedRequest, crate::signature::SignError> {
+    ) -> Result<SignedRequest, crate::signing::SignError> {
         let mut headers: Vec<(String, String)> =
             provider.delivery_headers().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         headers.extend(provider.scheme().sign(secret, timestamp, "", &body)?);
@@ -55,8 +55,7 @@ impl SignedRequest {
         }
         let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
         if provider == "standard" {
-            headers
-                .extend(crate::signature::Scheme::Standard.sign(secret, timestamp, msg_id, &body).unwrap_or_default());
+            headers.extend(crate::signing::Scheme::Standard.sign(secret, timestamp, msg_id, &body).unwrap_or_default());
         }
         headers.extend(extra.iter().cloned());
         SignedRequest { url, headers, body }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
-use crate::catalog::Catalog;
+use crate::event::catalog::Catalog;
 use crate::providers::Provider;
-use crate::signature::Scheme;
+use crate::signing::Scheme;
 
 const WHK_HELP: &str = "\
 Examples:
@@ -24,7 +24,8 @@ Exit codes:
   0  delivered and the endpoint answered 2xx (sign --verify: the signature is valid)
   1  the endpoint answered something else (sign --verify: the signature is not valid)
   2  usage or input error
-  3  could not connect, or the request timed out";
+  3  could not connect, or the request timed out
+  4  whk could not use its own files (config folder, local secret, event log)";
 
 #[derive(Parser, Debug)]
 #[command(name = "whk", version, about = "Test Stripe and Fintoc webhooks locally and offline", after_help = WHK_HELP)]
@@ -90,7 +91,8 @@ Exit codes:
   0  every delivery got the expected status (default 2xx)
   1  some endpoint answered otherwise
   2  usage or input error
-  3  could not connect, or a request timed out";
+  3  could not connect, or a request timed out
+  4  whk could not use its own files (config folder, local secret, event log)";
 
 const TRIGGER_HELP: &str = "\
 PATH for --override/--add/--remove is dotted and relative to the resource (data.object for Stripe,
@@ -128,7 +130,8 @@ Exit codes:
   1  the endpoint answered something else (3xx included: redirects are not followed); with
      --tamper: the endpoint accepted a forged event
   2  usage or input error
-  3  could not connect, or the request timed out (with --count: for any of the N)";
+  3  could not connect, or the request timed out (with --count: for any of the N)
+  4  whk could not use its own files (config folder, local secret, event log)";
 
 const EVENTS_HELP: &str = "\
 Examples:
@@ -163,7 +166,8 @@ Examples:
 Exit codes:
   0  signed, or the signature verified
   1  the signature did not verify (the reason and the likely culprit are printed)
-  2  usage or input error";
+  2  usage or input error
+  4  whk could not use its own files (config folder, local secret, event log)";
 
 const CONFIG_HELP: &str = "\
 Each setting comes from, highest first: its flag, its WHK_* environment variable (empty counts as
@@ -253,7 +257,7 @@ pub struct TriggerArgs {
 
     /// What counts as success: a code (200) or a class (2xx, 4xx).
     #[arg(long, value_name = "CODE|2xx|4xx", default_value = "2xx", conflicts_with = "tamper")]
-    pub expect_status: crate::expect::ExpectStatus,
+    pub expect_status: crate::delivery::expect::ExpectStatus,
 
     /// Also write the generated event to this fixture file (or folder) for `whk replay --file`.
     #[arg(long, value_name = "PATH", value_hint = ValueHint::AnyPath)]
@@ -265,7 +269,7 @@ pub struct TriggerArgs {
 
     /// Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts).
     #[arg(long, value_enum, value_name = "KIND", conflicts_with = "print")]
-    pub tamper: Option<crate::tamper::TamperKind>,
+    pub tamper: Option<crate::delivery::tamper::TamperKind>,
 
     /// Load mode: send N events, each with its own id and signature, then print a summary (statuses,
     /// errors, throughput, latency percentiles) instead of a line per delivery.
@@ -274,7 +278,7 @@ pub struct TriggerArgs {
 
     /// Load mode: deliveries in flight at once [default: 1].
     #[arg(long, value_name = "C", requires = "count", help_heading = "Load mode",
-        value_parser = clap::value_parser!(u32).range(1..=crate::load::MAX_CONCURRENCY as i64))]
+        value_parser = clap::value_parser!(u32).range(1..=crate::delivery::load::MAX_CONCURRENCY as i64))]
     pub concurrency: Option<u32>,
 
     /// Load mode: start at most this many deliveries per second (default: as fast as the endpoint answers).
@@ -305,8 +309,8 @@ pub struct EditArgs {
 }
 
 impl EditArgs {
-    pub fn patches(&self) -> Result<Vec<crate::patch::Patch>, crate::patch::PatchError> {
-        crate::patch::from_flags(&self.overrides, &self.adds, &self.removes)
+    pub fn patches(&self) -> Result<Vec<crate::event::patch::Patch>, crate::event::patch::PatchError> {
+        crate::event::patch::from_flags(&self.overrides, &self.adds, &self.removes)
     }
 }
 
@@ -361,7 +365,7 @@ pub struct SignArgs {
     pub verify: Option<String>,
 
     /// Seconds a signature stays valid when verifying.
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::signature::DEFAULT_TOLERANCE)]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::signing::DEFAULT_TOLERANCE)]
     pub tolerance: u64,
 
     #[command(flatten)]
@@ -596,7 +600,7 @@ pub struct ReplayArgs {
 
     /// What counts as success: a code (200) or a class (2xx, 4xx).
     #[arg(long, value_name = "CODE|2xx|4xx", default_value = "2xx")]
-    pub expect_status: crate::expect::ExpectStatus,
+    pub expect_status: crate::delivery::expect::ExpectStatus,
 
     #[command(flatten)]
     pub secret: SecretArgs,

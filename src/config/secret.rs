@@ -1,6 +1,6 @@
 //! The local signing secret: generated once and kept owner-only in the config directory, so every
 //! whk command (and the user's app) shares it. It is the built-in default; `--secret`, `WHK_SECRET`
-//! and the config file come first (see [`crate::settings`]).
+//! and the config file come first (see [`crate::config::settings`]).
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -8,7 +8,7 @@ use dialoguer::console::{self, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::FuzzySelect;
 
-use crate::catalog::Catalog;
+use crate::event::catalog::Catalog;
 
 /// Whether a person can answer a picker: keys come from stdin and the list is drawn on stderr.
 pub fn interactive() -> bool {
@@ -29,7 +29,7 @@ pub fn pick_event(catalog: &Catalog) -> Result<Option<String>> {
         .map(|t| format!("{:6}  {:width$}  {}", t.provider.name(), t.event_type, truncate(&t.description, room)))
         .collect();
 
-    let colors = crate::output::colors_enabled();
+    let colors = crate::ui::console::colors_enabled();
     console::set_colors_enabled_stderr(colors);
     let theme: &dyn Theme = if colors { &ColorfulTheme::default() } else { &SimpleTheme };
     let chosen = FuzzySelect::with_theme(theme)

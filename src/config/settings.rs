@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::providers::Provider;
-use crate::signature::Scheme;
+use crate::signing::Scheme;
 
 /// The config file's name inside the config directory.
 pub const FILE_NAME: &str = "config.toml";
@@ -101,7 +101,7 @@ pub struct Settings {
 impl Settings {
     /// Reads the `WHK_*` variables of this process and the config file in the config directory.
     pub fn load() -> anyhow::Result<Settings> {
-        let path = crate::secret::config_dir()?.join(FILE_NAME);
+        let path = crate::config::secret::config_dir()?.join(FILE_NAME);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -160,7 +160,7 @@ impl Settings {
     }
 
     /// The secret to sign with (trigger, sign) for a scheme: `--secret`, `WHK_SECRET`, the file's
-    /// `[secrets]` entry, else the local secret (created on first use; see [`crate::secret`]).
+    /// `[secrets]` entry, else the local secret (created on first use; see [`crate::config::secret`]).
     pub fn secret(&self, flag: Option<&str>, scheme: Scheme) -> anyhow::Result<Resolved<String>> {
         or_local(self.configured_secret(flag, scheme)?)
     }
@@ -210,8 +210,8 @@ impl Resolved<String> {
     /// Adds where a value came from to an error about it, unless the user just typed it as a flag.
     pub fn blame<E: std::fmt::Display>(&self, name: &str, err: E) -> anyhow::Error {
         match self.source {
-            Source::Flag(_) => anyhow::anyhow!("{err}"),
-            _ => anyhow::anyhow!("{err} ({name} from {})", self.source),
+            Source::Flag(_) => crate::UsageError(err.to_string()).into(),
+            _ => crate::UsageError(format!("{err} ({name} from {})", self.source)).into(),
         }
     }
 }
@@ -219,7 +219,7 @@ impl Resolved<String> {
 fn or_local(configured: Option<Resolved<String>>) -> anyhow::Result<Resolved<String>> {
     match configured {
         Some(secret) => Ok(secret),
-        None => Ok(Resolved { value: crate::secret::local_secret()?, source: Source::BuiltIn }),
+        None => Ok(Resolved { value: crate::config::secret::local_secret()?, source: Source::BuiltIn }),
     }
 }
 

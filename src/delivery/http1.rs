@@ -6,7 +6,7 @@
 //! handling and the hand-off to hyper's connection task; this does what wrk does instead. It
 //! speaks just what a webhook endpoint needs: Content-Length, chunked and read-to-close bodies,
 //! 1xx interim answers, `Connection: close` and HTTP/1.0 servers. No redirects are followed, no
-//! proxy is used (as with [`crate::deliver::Sender`]).
+//! proxy is used (as with [`crate::delivery::Sender`]).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -17,7 +17,7 @@ use reqwest::Url;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::deliver::DeliveryError;
+use crate::delivery::DeliveryError;
 
 /// How many bytes of an answer's body are kept, to show why a delivery was refused.
 const BODY_PREVIEW: usize = 300;

@@ -2,10 +2,10 @@
 
 use std::time::SystemTime;
 
-use crate::catalog::Template;
-use crate::patch::{self, Patch};
+use crate::event::catalog::Template;
+use crate::event::patch::{self, Patch};
+use crate::event::template::{marker_prefix, RenderContext, Slot};
 use crate::providers::{EventParts, Provider};
-use crate::template::{marker_prefix, RenderContext, Slot};
 
 pub struct BuildOptions<'a> {
     /// Connected account (Stripe Connect).
@@ -31,7 +31,7 @@ pub enum BuildError {
     #[error("`{0}` is not a connected account id: Stripe account ids look like acct_1Nv0FGQ9RKHgCVdK")]
     BadAccount(String),
     #[error("{origin}: {cause}")]
-    Render { origin: String, cause: crate::template::RenderError },
+    Render { origin: String, cause: crate::event::template::RenderError },
     #[error(transparent)]
     Patch(#[from] patch::PatchError),
 }
@@ -221,7 +221,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::catalog::Catalog;
+    use crate::event::catalog::Catalog;
 
     fn instance(blueprint: &Blueprint, at: SystemTime) -> Value {
         let mut body = Vec::new();
@@ -275,7 +275,8 @@ mod tests {
     fn a_blueprint_gives_what_build_gives_for_every_template() {
         let catalog = Catalog::load(None).unwrap();
         let patches =
-            crate::patch::from_flags(&["event.type=custom.type".into()], &["event.extra=1".into()], &[]).unwrap();
+            crate::event::patch::from_flags(&["event.type=custom.type".into()], &["event.extra=1".into()], &[])
+                .unwrap();
         for template in catalog.templates() {
             let plain = BuildOptions { account: None, livemode: false, api_version: "2024-06-20", patches: &[] };
             check(template, &plain);

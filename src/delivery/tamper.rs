@@ -4,7 +4,7 @@
 use rand::distributions::{Alphanumeric, DistString};
 use rand::Rng;
 
-use crate::deliver::SignedRequest;
+use crate::delivery::SignedRequest;
 use crate::providers::Provider;
 
 /// How far outside the 300 s tolerance the stale and future timestamps are.
@@ -148,7 +148,7 @@ fn modified(body: &[u8], provider: Provider) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signature::{verify, Received};
+    use crate::signing::{verify, Received};
 
     #[test]
     fn every_forgery_fails_verification_in_the_way_it_claims() {
@@ -162,7 +162,7 @@ mod tests {
             header.map(|h| {
                 verify(
                     &Received {
-                        scheme: crate::signature::Scheme::Stripe,
+                        scheme: crate::signing::Scheme::Stripe,
                         header: h,
                         body: &r.body,
                         msg_id: None,
@@ -174,7 +174,7 @@ mod tests {
                 )
             })
         };
-        use crate::signature::VerifyError::*;
+        use crate::signing::VerifyError::*;
         assert!(matches!(check(TamperKind::BadSignature), Some(Err(NoMatch))));
         assert!(matches!(check(TamperKind::WrongSecret), Some(Err(NoMatch))));
         assert!(matches!(check(TamperKind::StaleTimestamp), Some(Err(TooOld(300, 300)))));
