@@ -126,7 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Where to POST: a port (4242), host:port/path, /path or a full URL. Default: WHK_FORWARD_TO, the config file, else a running `whk listen`')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Send as a Connect event of this connected account (Stripe only)')
             [CompletionResult]::new('--stripe-account', '--stripe-account', [CompletionResultType]::ParameterName, 'Send as a Connect event of this connected account (Stripe only)')
-            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Stripe API version of the event. Default: WHK_API_VERSION, the config file, else the version the built-in templates follow (`whk config` shows it)')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Stripe API version label of the event (YYYY-MM-DD or YYYY-MM-DD.name). Default: WHK_API_VERSION, the config file, else 2026-10-28.endive. Only the label changes: the objects keep the shapes of 2026-10-28.endive, the version the built-in templates follow')
             [CompletionResult]::new('--override', '--override', [CompletionResultType]::ParameterName, 'Replace a field that exists: PATH=VALUE (repeatable)')
             [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Set a field only where it is missing: PATH=VALUE (repeatable)')
             [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove a field: PATH (repeatable)')

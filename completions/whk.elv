@@ -122,7 +122,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --forward-to 'Where to POST: a port (4242), host:port/path, /path or a full URL. Default: WHK_FORWARD_TO, the config file, else a running `whk listen`'
             cand --account 'Send as a Connect event of this connected account (Stripe only)'
             cand --stripe-account 'Send as a Connect event of this connected account (Stripe only)'
-            cand --api-version 'Stripe API version of the event. Default: WHK_API_VERSION, the config file, else the version the built-in templates follow (`whk config` shows it)'
+            cand --api-version 'Stripe API version label of the event (YYYY-MM-DD or YYYY-MM-DD.name). Default: WHK_API_VERSION, the config file, else 2026-10-28.endive. Only the label changes: the objects keep the shapes of 2026-10-28.endive, the version the built-in templates follow'
             cand --override 'Replace a field that exists: PATH=VALUE (repeatable)'
             cand --add 'Set a field only where it is missing: PATH=VALUE (repeatable)'
             cand --remove 'Remove a field: PATH (repeatable)'

@@ -42,7 +42,7 @@ complete -c whk -n "__fish_whk_using_subcommand trigger" -l provider -d 'Which p
 fintoc\t''"
 complete -c whk -n "__fish_whk_using_subcommand trigger" -s f -l forward-to -d 'Where to POST: a port (4242), host:port/path, /path or a full URL. Default: WHK_FORWARD_TO, the config file, else a running `whk listen`' -r -f
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l account -l stripe-account -d 'Send as a Connect event of this connected account (Stripe only)' -r
-complete -c whk -n "__fish_whk_using_subcommand trigger" -l api-version -d 'Stripe API version of the event. Default: WHK_API_VERSION, the config file, else the version the built-in templates follow (`whk config` shows it)' -r
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l api-version -d 'Stripe API version label of the event (YYYY-MM-DD or YYYY-MM-DD.name). Default: WHK_API_VERSION, the config file, else 2026-10-28.endive. Only the label changes: the objects keep the shapes of 2026-10-28.endive, the version the built-in templates follow' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l override -d 'Replace a field that exists: PATH=VALUE (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l add -d 'Set a field only where it is missing: PATH=VALUE (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l remove -d 'Remove a field: PATH (repeatable)' -r

@@ -107,15 +107,7 @@ pub fn template_render(data: &[u8]) {
         let Ok(value) = serde_json::from_str::<Value>(text) else { continue };
         let _ = ctx.render(&value);
         if value.is_object() {
-            let template = whk::event::catalog::Template {
-                provider,
-                event_type: "fuzz.event".into(),
-                description: "fuzz".into(),
-                object: "thing".into(),
-                data: value,
-                previous_attributes: None,
-                origin: "fuzz input".into(),
-            };
+            let template = whk::event::catalog::Template::new(provider, "fuzz.event", "thing", value, None);
             let options = whk::event::BuildOptions {
                 account: None,
                 livemode: false,

@@ -227,8 +227,9 @@ pub struct TriggerArgs {
     #[arg(long, visible_alias = "stripe-account", value_name = "ACCT")]
     pub account: Option<String>,
 
-    /// Stripe API version of the event. Default: WHK_API_VERSION, the config file, else the version the
-    /// built-in templates follow (`whk config` shows it).
+    /// Stripe API version label of the event (YYYY-MM-DD or YYYY-MM-DD.name). Default: WHK_API_VERSION,
+    /// the config file, else 2026-10-28.endive. Only the label changes: the objects keep the shapes of
+    /// 2026-10-28.endive, the version the built-in templates follow.
     #[arg(long, value_name = "VERSION")]
     pub api_version: Option<String>,
 
@@ -330,6 +331,10 @@ pub struct TemplatesArgs {
 
 #[derive(Args, Debug)]
 pub struct EventsArgs {
+    /// Only event types or resources containing this text, e.g. `invoice` or `payout.`.
+    #[arg(value_name = "FILTER")]
+    pub filter: Option<String>,
+
     /// Only this provider's events.
     #[arg(long, value_enum)]
     pub provider: Option<Provider>,

@@ -56,7 +56,9 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     };
     let template = resolve(&catalog, &name, args.provider, default_provider)?;
     let secret = settings.secret(args.secret.secret.as_deref(), template.provider.scheme())?.value;
-    let api_version = settings.api_version(args.api_version.as_deref()).value;
+    let api_version = settings.api_version(args.api_version.as_deref());
+    crate::providers::check_api_version(&api_version.value).map_err(|e| api_version.blame("api_version", e))?;
+    let api_version = api_version.value;
     if let Some(count) = args.count {
         return crate::delivery::load::run(crate::delivery::load::Plan {
             template: template.clone(),

@@ -1,6 +1,7 @@
 //! The event catalog: templates embedded at build time, plus the user's own from `--templates DIR`.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use include_dir::{include_dir, Dir};
 use serde_json::Value;
@@ -9,6 +10,9 @@ use crate::providers::Provider;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// One event type's template. Listing the catalog reads only each file's short header fields; the
+/// resource itself is parsed when an event is built ([`Template::content`]), so that `whk events`
+/// and completions stay fast with hundreds of templates.
 #[derive(Debug, Clone)]
 pub struct Template {
     pub provider: Provider,
@@ -16,10 +20,72 @@ pub struct Template {
     pub description: String,
     /// The resource type the event carries.
     pub object: String,
-    pub data: Value,
-    pub previous_attributes: Option<Value>,
+    /// Whether an API request causes the event (Stripe's `request.id` is then a `req_` id; for
+    /// automatic events it is null).
+    pub api_request: bool,
     /// Where it came from: `built-in` or the user's file, for error messages.
     pub origin: String,
+    source: Source,
+    content: OnceLock<Content>,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    Embedded(&'static [u8]),
+    /// A user's template or one made in code: parsed when loaded.
+    Parsed,
+}
+
+/// The parts of a template that make the event.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub data: Value,
+    pub previous_attributes: Option<Value>,
+}
+
+impl Template {
+    /// A template made in code (tests, fuzzing).
+    pub fn new(provider: Provider, event_type: &str, object: &str, data: Value, previous: Option<Value>) -> Template {
+        Template {
+            provider,
+            event_type: event_type.to_string(),
+            description: String::new(),
+            object: object.to_string(),
+            api_request: false,
+            origin: "a template made in code".to_string(),
+            source: Source::Parsed,
+            content: OnceLock::from(Content { data, previous_attributes: previous }),
+        }
+    }
+
+    /// The resource and previous attributes, parsed on first use.
+    pub fn content(&self) -> Result<&Content, CatalogError> {
+        if let Some(content) = self.content.get() {
+            return Ok(content);
+        }
+        let Source::Embedded(bytes) = self.source else {
+            unreachable!("a parsed template has its content");
+        };
+        let parsed = parse_document(self.provider, &self.event_type, bytes, &self.origin)?;
+        Ok(self.content.get_or_init(|| parsed.content.get().cloned().expect("a parsed template has its content")))
+    }
+}
+
+/// The header fields of a template file, read without building the resource.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header<'a> {
+    #[serde(borrow)]
+    description: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    object: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    api_request: bool,
+    #[allow(dead_code)]
+    data: serde::de::IgnoredAny,
+    #[serde(default)]
+    #[allow(dead_code)]
+    previous_attributes: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +131,7 @@ impl Catalog {
             let Some(dir) = BUILTIN.get_dir(provider.name()) else { continue };
             for file in dir.files().filter(|f| f.path().extension().is_some_and(|e| e == "json")) {
                 let origin = format!("built-in template {}", file.path().display());
-                templates.push(parse_template(provider, file.path(), file.contents(), origin)?);
+                templates.push(embedded_template(provider, file.path(), file.contents(), origin)?);
             }
         }
         if let Some(dir) = user_dir {
@@ -147,7 +213,8 @@ fn load_user_dir(dir: &Path) -> Result<Vec<Template>, CatalogError> {
             let path = file.map_err(unreadable(&entry.path()))?.path();
             if path.extension().is_some_and(|e| e == "json") {
                 let bytes = std::fs::read(&path).map_err(unreadable(&path))?;
-                templates.push(parse_template(provider, &path, &bytes, path.display().to_string())?);
+                let event_type = event_type_of(&path, &path.display().to_string())?;
+                templates.push(parse_document(provider, &event_type, &bytes, &path.display().to_string())?);
             }
         }
     }
@@ -158,14 +225,44 @@ fn unreadable(path: &Path) -> impl Fn(std::io::Error) -> CatalogError + '_ {
     move |cause| CatalogError::Unreadable { path: path.to_path_buf(), cause }
 }
 
-fn parse_template(provider: Provider, path: &Path, bytes: &[u8], origin: String) -> Result<Template, CatalogError> {
-    let invalid = |reason: String| CatalogError::Invalid { origin: origin.clone(), reason };
-    let event_type = path
-        .file_stem()
+fn event_type_of(path: &Path, origin: &str) -> Result<String, CatalogError> {
+    path.file_stem()
         .and_then(|s| s.to_str())
         .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_'))
-        .ok_or_else(|| invalid("the file name must be the event type, e.g. payout.failed.json".into()))?
-        .to_string();
+        .map(str::to_string)
+        .ok_or_else(|| CatalogError::Invalid {
+            origin: origin.to_string(),
+            reason: "the file name must be the event type, e.g. payout.failed.json".into(),
+        })
+}
+
+/// A built-in template with only its header read; a header that does not read is parsed whole,
+/// for the precise error.
+fn embedded_template(
+    provider: Provider,
+    path: &Path,
+    bytes: &'static [u8],
+    origin: String,
+) -> Result<Template, CatalogError> {
+    let event_type = event_type_of(path, &origin)?;
+    match serde_json::from_slice::<Header>(bytes) {
+        Ok(header) => Ok(Template {
+            provider,
+            event_type,
+            description: header.description.into_owned(),
+            object: header.object.into_owned(),
+            api_request: header.api_request,
+            origin,
+            source: Source::Embedded(bytes),
+            content: OnceLock::new(),
+        }),
+        Err(_) => parse_document(provider, &event_type, bytes, &origin),
+    }
+}
+
+/// A whole template document, checked key by key so that each mistake gets its own message.
+fn parse_document(provider: Provider, event_type: &str, bytes: &[u8], origin: &str) -> Result<Template, CatalogError> {
+    let invalid = |reason: String| CatalogError::Invalid { origin: origin.to_string(), reason };
     let mut doc: Value = serde_json::from_slice(bytes).map_err(|e| invalid(format!("not valid JSON: {e}")))?;
     let Some(doc) = doc.as_object_mut() else {
         return Err(invalid("a template must be a JSON object with description, object and data".into()));
@@ -184,12 +281,26 @@ fn parse_template(provider: Provider, path: &Path, bytes: &[u8], origin: String)
     if previous_attributes.is_some() && provider != Provider::Stripe {
         return Err(invalid("`previous_attributes` is a Stripe field; Fintoc events do not carry it".into()));
     }
+    let api_request = match doc.remove("api_request") {
+        None => false,
+        Some(Value::Bool(b)) => b,
+        Some(_) => return Err(invalid("`api_request` must be true or false".into())),
+    };
     if let Some(unknown) = doc.keys().next() {
         return Err(invalid(format!(
-            "unknown key `{unknown}`: a template has description, object, data and previous_attributes"
+            "unknown key `{unknown}`: a template has description, object, data, previous_attributes and api_request"
         )));
     }
-    Ok(Template { provider, event_type, description, object, data, previous_attributes, origin })
+    Ok(Template {
+        provider,
+        event_type: event_type.to_string(),
+        description,
+        object,
+        api_request,
+        origin: origin.to_string(),
+        source: Source::Parsed,
+        content: OnceLock::from(Content { data, previous_attributes }),
+    })
 }
 
 #[cfg(test)]
@@ -200,7 +311,8 @@ mod tests {
     fn template_errors_name_file_and_fix() {
         let path = Path::new("x/payout.failed.json");
         let err = |json: &str| {
-            parse_template(Provider::Fintoc, path, json.as_bytes(), "f.json".into()).unwrap_err().to_string()
+            let event_type = event_type_of(path, "f.json").unwrap();
+            parse_document(Provider::Fintoc, &event_type, json.as_bytes(), "f.json").unwrap_err().to_string()
         };
         assert!(err("{").contains("f.json: not valid JSON"));
         assert!(err(r#"{"object":"p","data":{}}"#).contains("`description` is missing"));

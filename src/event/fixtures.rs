@@ -53,13 +53,23 @@ pub fn read(path: &Path, provider: Option<Provider>) -> Result<Vec<Fixture>, Fix
             .collect(),
         Ok(value @ Value::Object(_)) => vec![(value, text.trim().as_bytes().to_vec())],
         Ok(_) => return Err(invalid("the JSON is neither an event object nor an array of events".into())),
+        // Several events one after another: JSON Lines, or pretty-printed events as `--save` writes
+        // Stripe's. Each keeps its exact bytes.
         Err(whole) => {
             let mut out = Vec::new();
-            for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                let value: Value = serde_json::from_str(line).map_err(|e| {
-                    invalid(if n == 0 { format!("not valid JSON: {whole}") } else { format!("line {}: {e}", n + 1) })
+            let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+            let mut start = 0;
+            while let Some(next) = stream.next() {
+                let value = next.map_err(|e| {
+                    invalid(if out.is_empty() {
+                        format!("not valid JSON: {whole}")
+                    } else {
+                        format!("event {}: {e}", out.len() + 1)
+                    })
                 })?;
-                out.push((value, line.trim().as_bytes().to_vec()));
+                let end = stream.byte_offset();
+                out.push((value, text[start..end].trim().as_bytes().to_vec()));
+                start = end;
             }
             out
         }

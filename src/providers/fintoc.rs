@@ -4,7 +4,6 @@ use serde_json::json;
 use serde_json::Value;
 
 use super::EventParts;
-use crate::event::template::iso_millis;
 
 pub const DELIVERY_HEADERS: &[(&str, &str)] =
     &[("Content-Type", "application/json"), ("User-Agent", "Fintoc-Webhooks/1.0"), ("Accept", "*/*")];
@@ -23,7 +22,7 @@ pub fn envelope(p: EventParts) -> Value {
         "id": p.id,
         "type": p.event_type,
         "mode": if p.livemode { "live" } else { "test" },
-        "created_at": iso_millis(p.created),
+        "created_at": p.created,
         "data": p.resource,
         "object": "event",
     })

@@ -7,9 +7,10 @@ mod stripe;
 use rand::RngCore;
 use serde_json::Value;
 
+use crate::event::template::Slot;
 use crate::signing::Scheme;
 
-pub use stripe::DEFAULT_API_VERSION;
+pub use stripe::{check_api_version, DEFAULT_API_VERSION};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Provider {
@@ -23,7 +24,10 @@ pub struct EventParts<'a> {
     pub event_type: &'a str,
     pub resource: Value,
     pub previous_attributes: Option<Value>,
-    pub created: std::time::SystemTime,
+    /// The creation time's marker (see [`Provider::created_slot`]).
+    pub created: String,
+    /// The id of the API request that caused the event, if one did (Stripe `request.id`).
+    pub request_id: Option<String>,
     pub livemode: bool,
     pub account: Option<&'a str>,
     pub api_version: &'a str,
@@ -94,6 +98,25 @@ impl Provider {
             Provider::Stripe => stripe::envelope(parts),
             Provider::Fintoc => fintoc::envelope(parts),
         }
+    }
+
+    /// How the envelope's creation time is written: Stripe's `created` in unix seconds, Fintoc's
+    /// `created_at` in ISO 8601 with milliseconds.
+    pub fn created_slot(self) -> Slot {
+        match self {
+            Provider::Stripe => Slot::Created,
+            Provider::Fintoc => Slot::CreatedIsoMillis,
+        }
+    }
+
+    /// The body bytes of an event, formatted as the provider's sender formats them: Stripe
+    /// pretty-prints (2-space indentation, one member per line), Fintoc sends compact JSON.
+    pub fn body_bytes(self, event: &Value) -> Vec<u8> {
+        let bytes = match self {
+            Provider::Stripe => serde_json::to_vec_pretty(event),
+            Provider::Fintoc => serde_json::to_vec(event),
+        };
+        bytes.expect("a JSON value always serialises")
     }
 
     /// Where the resource sits inside the event: overrides are relative to it.

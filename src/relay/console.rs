@@ -53,9 +53,13 @@ impl Console {
             })),
             ListenFormat::Text => {
                 say!("{} {} [{}] {}", "-->".bold(), e.label(), e.id, format!("({provider}, {verified})").dimmed());
-                // With no target, listen is the receiver: the event itself is the data it shows.
+                // With no target, listen is the receiver: the event itself is the data it shows,
+                // one event a line (JSON Lines) however the sender formatted it.
                 if let Some(body) = body {
-                    println!("{body}");
+                    match serde_json::from_str::<Value>(body) {
+                        Ok(event) => println!("{event}"),
+                        Err(_) => println!("{body}"),
+                    }
                 }
             }
         }

@@ -73,7 +73,7 @@ fn the_table_groups_by_provider_without_colour_off_a_terminal() {
     let out = run.stdout();
     assert!(out.starts_with("stripe\n"), "{out}");
     assert!(out.contains("\nfintoc\n"));
-    assert!(out.contains("  payout.failed "));
+    assert!(out.contains("    payout.failed "));
     assert!(!out.contains('\u{1b}'), "no escape codes when stdout is not a terminal");
     let run = Whk::new().args(["events", "--color", "always"]).env("NO_COLOR", "1").run().expect(0);
     assert!(run.stdout().contains('\u{1b}'), "--color always wins over NO_COLOR");
