@@ -10,7 +10,7 @@ use crate::cli::ReplayArgs;
 use crate::config::settings::Settings;
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::target::{default_listen_url, parse_target};
-use crate::delivery::{parse_header, Sender, SignedRequest};
+use crate::delivery::{parse_header, Client, SignedRequest, TlsSettings};
 use crate::event::patch::{self, Patch};
 use crate::event::template::iso_millis;
 use crate::providers::Provider;
@@ -56,14 +56,14 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
     }
 
     let reporter = Reporter { json: args.json, expect: args.expect_status };
-    let sender = Sender::new(Duration::from_secs_f64(args.timeout));
+    let client = Client::new(Duration::from_secs_f64(args.timeout), TlsSettings::default());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut worst = Exit::Success;
     let mut unreachable = None;
     for item in &items {
-        let targets: Vec<reqwest::Url> = match (&to, item.targets.is_empty()) {
+        let targets: Vec<url::Url> = match (&to, item.targets.is_empty()) {
             (Some(url), _) => vec![url.clone()],
-            (None, false) => item.targets.iter().filter_map(|t| reqwest::Url::parse(t).ok()).collect(),
+            (None, false) => item.targets.iter().filter_map(|t| url::Url::parse(t).ok()).collect(),
             (None, true) => vec![parse_target(&default_listen_url())?],
         };
         let scheme = Provider::from_name(&item.provider).map_or(Scheme::Standard, Provider::scheme);
@@ -82,7 +82,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             );
             reporter.sending(&shown);
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
-            match reporter.result(&shown, &request, runtime.block_on(sender.send(&request, hint))) {
+            match reporter.result(&shown, &request, runtime.block_on(client.send(&request, hint))) {
                 Verdict::Expected => {
                     if let (Some(seq), None) = (item.pending_seq, &to) {
                         let done = json!({"rec": "delivered", "seq": seq, "target": request.url.as_str(),

@@ -11,7 +11,7 @@ use crate::config::settings::{Settings, Source};
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::tamper::{self, TamperKind};
 use crate::delivery::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
-use crate::delivery::{parse_header, Sender, SignedRequest};
+use crate::delivery::{parse_header, Client, SignedRequest, TlsSettings};
 use crate::event::catalog::{Catalog, ResolveError, Template};
 use crate::event::{build, BuildOptions, BuiltEvent};
 use crate::providers::Provider;
@@ -68,6 +68,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
             patches,
             secret,
             url,
+            tls: TlsSettings::default(),
             headers,
             count,
             concurrency: args.concurrency.unwrap_or(1),
@@ -101,10 +102,10 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         id: &event.id,
         connect: args.account.is_some(),
     };
-    let sender = Sender::new(Duration::from_secs_f64(args.timeout));
+    let client = Client::new(Duration::from_secs_f64(args.timeout), TlsSettings::default());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     if let Some(kind) = args.tamper {
-        let send = |request: &SignedRequest| runtime.block_on(sender.send(request, &hint));
+        let send = |request: &SignedRequest| runtime.block_on(client.send(request, &hint));
         return forged(kind, &event, &shown, &secret, url, &headers, args.json, send);
     }
     let request = SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &headers)?;
@@ -114,7 +115,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     }
     let reporter = Reporter { json: args.json, expect: args.expect_status };
     reporter.sending(&shown);
-    match reporter.result(&shown, &request, runtime.block_on(sender.send(&request, &hint))) {
+    match reporter.result(&shown, &request, runtime.block_on(client.send(&request, &hint))) {
         Verdict::Expected => Ok(Exit::Success),
         Verdict::Unexpected => Ok(Exit::Refused),
         Verdict::Unreachable(err) => Err(err.into()),
@@ -170,7 +171,7 @@ fn forged(
     event: &BuiltEvent,
     shown: &Shown,
     secret: &str,
-    url: reqwest::Url,
+    url: url::Url,
     headers: &[(String, String)],
     json: bool,
     send: impl Fn(&SignedRequest) -> Result<crate::delivery::Answer, crate::delivery::DeliveryError>,

@@ -7,7 +7,7 @@
 //!
 //! Speed: the template is compiled once into a [`Blueprint`] whose fresh values (ids,
 //! times, random runs) are drawn per event, which gives what `event::build` gives at a tenth of
-//! the cost; `http://` targets get a lean keep-alive client ([`crate::delivery::http1`]), others reqwest.
+//! the cost; each worker keeps one connection of [`crate::delivery::client`] alive.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,12 +16,13 @@ use std::time::{Duration, Instant, SystemTime};
 
 use colored::Colorize;
 use hdrhistogram::Histogram;
-use reqwest::Url;
+use hyper::body::Bytes;
 use serde_json::json;
+use url::Url;
 
+use crate::delivery::client::{Connection, Failure, FailureKind as ErrorKind, Headers};
 use crate::delivery::expect::ExpectStatus;
-use crate::delivery::http1;
-use crate::delivery::{Sender, SignedRequest};
+use crate::delivery::{Client, SignedRequest, TlsSettings};
 use crate::event::catalog::Template;
 use crate::event::patch::Patch;
 use crate::event::{build, Blueprint, BuildOptions};
@@ -48,6 +49,7 @@ pub struct Plan {
     pub patches: Vec<Patch>,
     pub secret: String,
     pub url: Url,
+    pub tls: TlsSettings,
     pub headers: Vec<(String, String)>,
     pub count: u64,
     pub concurrency: u32,
@@ -58,9 +60,6 @@ pub struct Plan {
     /// Completes the message when nothing listens at the target.
     pub hint: String,
 }
-
-/// Why a delivery got no answer; the summary counts each kind in this order.
-use crate::delivery::http1::FailureKind as ErrorKind;
 
 /// Counters shared by the workers: fixed size, whatever N is.
 struct Stats {
@@ -99,11 +98,11 @@ impl Stats {
 struct Shared {
     plan: Plan,
     blueprint: Blueprint,
-    transport: Transport,
+    client: Client,
     signer: TimestampedSigner,
-    /// The header lines every request carries: the provider's usual headers that no -H replaces,
-    /// then the -H headers.
-    fixed_headers: http1::HeaderLines,
+    /// The headers every request carries: the provider's usual headers that no -H replaces, then
+    /// the -H headers.
+    fixed_headers: Headers,
     /// The signature header's name, or None when a -H header replaces it.
     signature_header: Option<&'static str>,
     /// The index of the next event to claim; a worker that claims one at or past N stops.
@@ -123,16 +122,14 @@ pub fn run(plan: Plan) -> anyhow::Result<Exit> {
     let blueprint = Blueprint::compile(&plan.template, &options(&plan))?;
     raise_open_files_limit(plan.concurrency as u64 + 64);
     let runtime = || tokio::runtime::Builder::new_current_thread().enable_all().build();
-    let transport = match runtime()?.block_on(http1::Target::resolve(&plan.url, &plan.hint)) {
-        Some(Ok(target)) => Transport::Http(target),
-        Some(Err((_, err))) => return Err(err.into()),
-        None => Transport::Client(Sender::new(plan.timeout)),
-    };
+    let client = Client::new(plan.timeout, plan.tls.clone());
+    // A target whose name does not resolve, or a bad --cacert, is one error, not N.
+    runtime()?.block_on(client.connection(&plan.url, &plan.hint)).map_err(|(_, err)| err)?;
     // SignedRequest's headers: the provider's, its signature, then -H, which replaces a default
     // of the same name. Only the signature changes from one event to the next.
     let provider = plan.template.provider;
     let replaced = |name: &str| plan.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
-    let fixed_headers = http1::HeaderLines::new(
+    let fixed_headers = Headers::new(
         provider
             .delivery_headers()
             .iter()
@@ -145,7 +142,7 @@ pub fn run(plan: Plan) -> anyhow::Result<Exit> {
     let shared = Arc::new(Shared {
         plan,
         blueprint,
-        transport,
+        client,
         signer,
         fixed_headers,
         signature_header,
@@ -155,13 +152,9 @@ pub fn run(plan: Plan) -> anyhow::Result<Exit> {
     });
     // As wrk does: a few threads, each with its own single-threaded event loop and its share of
     // the connections. That costs less per request than one work-stealing runtime, and less
-    // than one loop, which can use only one core. reqwest (https) keeps to one runtime.
+    // than one loop, which can use only one core.
     let slots = (shared.plan.concurrency as u64).min(shared.plan.count) as usize;
-    let threads = match shared.transport {
-        Transport::Http(_) => std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS),
-        Transport::Client(_) => 1,
-    }
-    .min(slots);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS).min(slots);
     let plan = &shared.plan;
     if !plan.json {
         println!(
@@ -229,7 +222,7 @@ async fn worker(shared: Arc<Shared>, slot: usize, started: Instant) {
     let plan = &shared.plan;
     let stats = &shared.stats;
     let latency = &stats.latency[slot % SHARDS];
-    let mut connection = http1::Connection::new();
+    let mut connection = None;
     let mut body = Vec::new();
     let mut signature = String::new();
     loop {
@@ -260,45 +253,29 @@ async fn worker(shared: Arc<Shared>, slot: usize, started: Instant) {
     }
 }
 
-enum Transport {
-    Http(http1::Target),
-    /// reqwest, for https:// targets.
-    Client(Sender),
-}
-
 /// Builds a fresh event into `body`, signs it, sends it: (status, latency, start of the body when
 /// the status was not the expected one).
 async fn deliver_one(
     shared: &Shared,
-    connection: &mut http1::Connection,
+    connection: &mut Option<Connection>,
     body: &mut Vec<u8>,
     signature: &mut String,
-) -> Result<(u16, Duration, Option<String>), http1::Failure> {
+) -> Result<(u16, Duration, Option<String>), Failure> {
     let plan = &shared.plan;
-    let provider = plan.template.provider;
     let created = SystemTime::now();
     shared.blueprint.instance(created, body);
     let timestamp = created.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    match &shared.transport {
-        Transport::Http(target) => {
-            shared.signer.sign_into(timestamp, body, signature);
-            let own = shared.signature_header.map(|name| (name, signature.as_str()));
-            let own = own.as_slice();
-            let sent = Instant::now();
-            let expected = |status| plan.expect.matches(status);
-            let answer =
-                connection.post(target, &shared.fixed_headers, own, body, plan.timeout, |s| !expected(s)).await?;
-            Ok((answer.status, sent.elapsed(), answer.body_start))
-        }
-        Transport::Client(sender) => {
-            // The signature was checked to work before the run.
-            let request =
-                SignedRequest::new(provider, &plan.secret, timestamp, plan.url.clone(), body.clone(), &plan.headers)
-                    .expect("signing worked before the run");
-            let answer = sender.send(&request, &plan.hint).await.map_err(|e| (ErrorKind::of(&e), e))?;
-            Ok((answer.status, answer.duration, Some(answer.body_start)))
-        }
-    }
+    shared.signer.sign_into(timestamp, body, signature);
+    let own = shared.signature_header.map(|name| (name, signature.as_str()));
+    let connection = match connection {
+        Some(connection) => connection,
+        None => connection.insert(shared.client.connection(&plan.url, &plan.hint).await?),
+    };
+    let unexpected = |status| !plan.expect.matches(status);
+    let answer =
+        connection.post(&shared.fixed_headers, own.as_slice(), Bytes::copy_from_slice(body), unexpected).await?;
+    let body_start = unexpected(answer.status).then_some(answer.body_start);
+    Ok((answer.status, answer.duration, body_start))
 }
 
 fn progress_bar(count: u64) -> indicatif::ProgressBar {

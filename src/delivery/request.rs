@@ -1,10 +1,8 @@
-//! One signed HTTP delivery, as the provider would make it: no redirects followed, a timeout, and
-//! errors that say what to do next.
+//! One signed request, as the provider would make it, and the errors of a delivery that got no
+//! answer, each saying what to do next.
 
-use std::time::{Duration, Instant};
-
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::Url;
+use hyper::header::{HeaderName, HeaderValue};
+use url::Url;
 
 use crate::providers::Provider;
 
@@ -85,20 +83,6 @@ pub fn parse_header(raw: &str) -> Result<(String, String), crate::UsageError> {
     Ok((name.to_string(), value.to_string()))
 }
 
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub status: u16,
-    pub duration: Duration,
-    /// The first bytes of the response body, for showing why a delivery was refused.
-    pub body_start: String,
-}
-
-impl Answer {
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
     #[error("nothing is listening on {addr}: {hint}")]
@@ -107,63 +91,4 @@ pub enum DeliveryError {
     Timeout { url: String, secs: f64 },
     #[error("could not deliver to {url}: {reason}")]
     Other { url: String, reason: String },
-}
-
-/// An HTTP client that behaves like a provider's sender: no redirects, a fixed timeout.
-pub struct Sender {
-    client: reqwest::Client,
-    timeout: Duration,
-}
-
-/// How many bytes of a refusal's body are shown.
-const BODY_PREVIEW: usize = 300;
-
-impl Sender {
-    pub fn new(timeout: Duration) -> Sender {
-        // No proxy: webhooks go straight to the endpoint, as the provider's would, and a proxy
-        // from the environment must not swallow deliveries meant for localhost.
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .build()
-            .expect("a client with only a timeout and no redirects always builds");
-        Sender { client, timeout }
-    }
-
-    /// POSTs the request. `hint` completes the message when nothing listens at the target.
-    pub async fn send(&self, request: &SignedRequest, hint: &str) -> Result<Answer, DeliveryError> {
-        let mut headers = HeaderMap::new();
-        for (k, v) in &request.headers {
-            // Validated when parsed; the provider's own headers are constants.
-            if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
-                headers.append(name, value);
-            }
-        }
-        let started = Instant::now();
-        let sent = self.client.post(request.url.clone()).headers(headers).body(request.body.clone()).send().await;
-        let response = sent.map_err(|e| classify(e, &request.url, self.timeout.as_secs_f64(), hint))?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await.unwrap_or_default();
-        let duration = started.elapsed();
-        let preview = &body[..body.len().min(BODY_PREVIEW)];
-        Ok(Answer { status, duration, body_start: String::from_utf8_lossy(preview).into_owned() })
-    }
-}
-
-fn classify(err: reqwest::Error, url: &Url, secs: f64, hint: &str) -> DeliveryError {
-    let addr = format!("{}:{}", url.host_str().unwrap_or("?"), url.port_or_known_default().unwrap_or(0));
-    if err.is_timeout() {
-        DeliveryError::Timeout { url: url.to_string(), secs }
-    } else if err.is_connect() {
-        DeliveryError::Refused { addr, hint: hint.to_string() }
-    } else {
-        let mut reason = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            reason = format!("{reason}: {cause}");
-            source = cause.source();
-        }
-        DeliveryError::Other { url: url.to_string(), reason }
-    }
 }

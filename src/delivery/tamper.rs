@@ -93,7 +93,7 @@ pub fn forge(
     provider: Provider,
     secret: &str,
     now: i64,
-    url: reqwest::Url,
+    url: url::Url,
     body: Vec<u8>,
     extra: &[(String, String)],
 ) -> Vec<SignedRequest> {
@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn every_forgery_fails_verification_in_the_way_it_claims() {
-        let url = reqwest::Url::parse("http://127.0.0.1:1/").unwrap();
+        let url = url::Url::parse("http://127.0.0.1:1/").unwrap();
         let body = br#"{"id":"evt_1","object":"event"}"#.to_vec();
         let now = 1_800_000_000;
         let check = |kind| {

@@ -18,7 +18,7 @@ pub enum TargetError {
 /// `4242` → `http://localhost:4242`, `4242/webhook` → `http://localhost:4242/webhook`,
 /// `localhost:4242/webhook` → `http://localhost:4242/webhook`,
 /// `/webhook` → `http://localhost/webhook`; full URLs pass through.
-pub fn parse_target(input: &str) -> Result<reqwest::Url, TargetError> {
+pub fn parse_target(input: &str) -> Result<url::Url, TargetError> {
     let input = input.trim();
     let invalid = || TargetError::Invalid(input.to_string());
     if input.is_empty() {
@@ -35,7 +35,7 @@ pub fn parse_target(input: &str) -> Result<reqwest::Url, TargetError> {
     } else {
         format!("http://{input}")
     };
-    let url = reqwest::Url::parse(&expanded).map_err(|_| invalid())?;
+    let url = url::Url::parse(&expanded).map_err(|_| invalid())?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(TargetError::Scheme(input.to_string()));
     }

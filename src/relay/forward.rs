@@ -12,8 +12,8 @@ use tokio::sync::{mpsc, watch};
 
 use super::console::{Console, Shown};
 use super::log::{EventRef, LogReader, LogWriter, Stored};
-use crate::delivery::http1;
-use crate::delivery::{Answer, DeliveryError, Sender, SignedRequest};
+use crate::delivery::client::{Connection, Headers};
+use crate::delivery::{Answer, Client, DeliveryError, SignedRequest};
 use crate::event::template::iso_millis;
 
 pub struct ForwardSettings {
@@ -21,10 +21,8 @@ pub struct ForwardSettings {
     pub retries: u32,
     pub headers: Vec<(String, String)>,
     pub connect_headers: Vec<(String, String)>,
-    /// For https:// targets.
-    pub sender: Sender,
-    /// How long each attempt may take.
-    pub timeout: Duration,
+    /// The client every attempt goes through, with the timeout of each.
+    pub client: Client,
 }
 
 /// Shared by the workers; `outstanding` counts deliveries not yet delivered or failed.
@@ -122,8 +120,8 @@ async fn worker(
     mut queue: mpsc::UnboundedReceiver<EventRef>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut link = Link::Unresolved;
-    let url = reqwest::Url::parse(&target).ok();
+    let mut link = None;
+    let url = url::Url::parse(&target).ok();
     loop {
         let event = tokio::select! {
             biased;
@@ -144,39 +142,22 @@ async fn worker(
     }
 }
 
-/// How a worker reaches its target: over a kept-alive connection of the lean client for
-/// `http://`, with reqwest otherwise.
-enum Link {
-    Unresolved,
-    Http(Box<(http1::Target, http1::Connection)>),
-    Reqwest,
-}
-
 const HINT: &str = "is your server running?";
 
-/// One attempt: the answer, or why there was none.
-async fn send_once(f: &Forwarding, link: &mut Link, request: &SignedRequest) -> Result<Answer, DeliveryError> {
-    if let Link::Unresolved = link {
-        *link = match http1::Target::resolve(&request.url, HINT).await {
-            Some(Ok(target)) => Link::Http(Box::new((target, http1::Connection::new()))),
-            // The name may resolve next time.
-            Some(Err((_, err))) => return Err(err),
-            None => Link::Reqwest,
-        };
-    }
-    match link {
-        Link::Http(link) => {
-            let (target, connection) = &mut **link;
-            let headers = http1::HeaderLines::new(request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            let started = std::time::Instant::now();
-            let answer = connection
-                .post(target, &headers, &[], &request.body, f.settings.timeout, |_| false)
-                .await
-                .map_err(|(_, err)| err)?;
-            Ok(Answer { status: answer.status, duration: started.elapsed(), body_start: String::new() })
-        }
-        _ => f.settings.sender.send(request, HINT).await,
-    }
+/// One attempt on the worker's kept-alive connection: the answer, or why there was none.
+async fn send_once(
+    f: &Forwarding,
+    link: &mut Option<Connection>,
+    request: &SignedRequest,
+) -> Result<Answer, DeliveryError> {
+    let connection = match link {
+        Some(connection) => connection,
+        // The name may resolve next time.
+        None => link.insert(f.settings.client.connection(&request.url, HINT).await.map_err(|(_, err)| err)?),
+    };
+    let headers = Headers::new(request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let body = hyper::body::Bytes::from(request.body.clone());
+    connection.post(&headers, &[], body, |_| true).await.map_err(|(_, err)| err)
 }
 
 /// Delivers one event to one target with retries. Returns false when shutdown interrupted it.
@@ -184,10 +165,10 @@ async fn send_once(f: &Forwarding, link: &mut Link, request: &SignedRequest) -> 
 async fn deliver(
     f: &Forwarding,
     target: &str,
-    url: Option<&reqwest::Url>,
+    url: Option<&url::Url>,
     seq: u64,
     record: &Stored,
-    link: &mut Link,
+    link: &mut Option<Connection>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> bool {
     let shown = Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
@@ -251,13 +232,7 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500u64.saturating_mul(1 << (attempt - 1).min(6))).min(Duration::from_secs(30))
 }
 
-fn signed(
-    f: &Forwarding,
-    record: &Stored,
-    url: reqwest::Url,
-    body: Vec<u8>,
-    extra: &[(String, String)],
-) -> SignedRequest {
+fn signed(f: &Forwarding, record: &Stored, url: url::Url, body: Vec<u8>, extra: &[(String, String)]) -> SignedRequest {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let msg_id = record.msg_id.as_deref().unwrap_or(&record.id);
     SignedRequest::for_recorded(&record.provider, msg_id, &f.settings.secret, now, url, body, extra)

@@ -17,7 +17,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::watch;
 
 use crate::cli::ListenFormat;
-use crate::delivery::Sender;
+use crate::delivery::{Client, TlsSettings};
 use crate::signing::Scheme;
 use crate::Exit;
 
@@ -72,8 +72,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
             retries: config.retries,
             headers: config.headers,
             connect_headers: config.connect_headers,
-            sender: Sender::new(config.timeout),
-            timeout: config.timeout,
+            client: Client::new(config.timeout, TlsSettings::default()),
         },
         log::LogReader::open(&opened.path)?,
         opened.writer.clone(),

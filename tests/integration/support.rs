@@ -56,7 +56,10 @@ impl Whk {
             .stderr(std::process::Stdio::piped());
         let mut child = self.cmd.spawn().expect("whk runs");
         let input = self.stdin.take().unwrap_or_default();
-        child.stdin.take().unwrap().write_all(&input).unwrap();
+        // whk may exit (a usage error) before it reads its input: a closed pipe is no failure here.
+        if let Err(err) = child.stdin.take().unwrap().write_all(&input) {
+            assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "writing whk's standard input");
+        }
         let output = child.wait_with_output().unwrap();
         Run { output, _config: self.config }
     }

@@ -1,0 +1,445 @@
+//! The one HTTP client: every request whk makes (trigger, replay, load mode, listen's forwarding)
+//! goes through [`Connection::post`], over plain TCP or TLS alike, on hyper's HTTP/1.1 client.
+//!
+//! It behaves like a provider's sender: no redirects followed, no proxy from the environment (a
+//! proxy must not swallow deliveries meant for localhost), one timeout for the whole exchange. A
+//! [`Connection`] is kept alive from request to request; one the server closed while idle is
+//! replaced once, as HTTP clients do.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, HOST};
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use url::Url;
+
+use crate::delivery::DeliveryError;
+
+/// How many bytes of an answer's body are kept, to show and record what the endpoint said.
+pub const BODY_KEPT: usize = 4096;
+
+/// An answer: the status, how long it took and, when asked for, its headers and the start of its
+/// body.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    pub status: u16,
+    pub duration: Duration,
+    pub headers: Vec<(String, String)>,
+    /// The first [`BODY_KEPT`] bytes of the body, as text.
+    pub body_start: String,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Why a request got no answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Nothing listening, or the connection (TLS included) could not be made.
+    Connect,
+    /// No answer within the timeout.
+    Timeout,
+    /// The connection closed or reset before the whole answer came.
+    Closed,
+    /// An answer that is not HTTP.
+    Other,
+}
+
+impl FailureKind {
+    pub const ALL: [FailureKind; 4] =
+        [FailureKind::Connect, FailureKind::Timeout, FailureKind::Closed, FailureKind::Other];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Connect => "connect",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Closed => "closed",
+            FailureKind::Other => "other",
+        }
+    }
+}
+
+/// A request that got no answer: its kind and the error to tell the user.
+pub type Failure = (FailureKind, DeliveryError);
+
+/// Which certificates an `https://` target may present.
+#[derive(Clone, Debug, Default)]
+pub struct TlsSettings {
+    /// A PEM file of certificates to trust besides the usual public roots (`--cacert`).
+    pub cacert: Option<PathBuf>,
+    /// Accept any certificate (`--skip-verify`, as in the Stripe CLI).
+    pub skip_verify: bool,
+}
+
+/// Settings shared by every connection: the timeout and TLS.
+pub struct Client {
+    timeout: Duration,
+    tls: TlsSettings,
+    /// Built on the first `https://` target only: loading the roots costs time a plain run saves.
+    tls_config: OnceLock<Result<Arc<rustls::ClientConfig>, String>>,
+}
+
+/// Headers ready to go on many requests.
+#[derive(Clone, Debug, Default)]
+pub struct Headers(HeaderMap);
+
+impl Headers {
+    /// The values are valid header values (the provider's constants, signatures, `-H` values
+    /// checked by `parse_header`); one that is not is left out rather than sent broken.
+    pub fn new<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Headers {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+                // Content-Length is the body's own, set by the client.
+                if name != hyper::header::CONTENT_LENGTH {
+                    map.append(name, value);
+                }
+            }
+        }
+        Headers(map)
+    }
+}
+
+impl Client {
+    pub fn new(timeout: Duration, tls: TlsSettings) -> Client {
+        Client { timeout, tls, tls_config: OnceLock::new() }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// A connection to `url`, its host resolved once. `hint` completes the message when nothing
+    /// listens there.
+    pub async fn connection(&self, url: &Url, hint: &str) -> Result<Connection, Failure> {
+        let other = |reason: String| (FailureKind::Connect, DeliveryError::Other { url: url.to_string(), reason });
+        let host = url.host_str().ok_or_else(|| other("the URL has no host".into()))?;
+        let port = url.port_or_known_default().unwrap_or(80);
+        // `[::1]` in a URL is `::1` to the resolver and to TLS.
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((bare, port))
+            .await
+            .map_err(|err| other(format!("cannot resolve {host}: {err}")))?
+            .collect();
+        let tls = match url.scheme() {
+            "https" => {
+                let config = self.tls_config.get_or_init(|| tls_config(&self.tls)).clone().map_err(other)?;
+                let name = rustls::pki_types::ServerName::try_from(bare.to_string())
+                    .map_err(|_| other(format!("`{host}` is not a name TLS can check a certificate against")))?;
+                Some((tokio_rustls::TlsConnector::from(config), name))
+            }
+            _ => None,
+        };
+        let mut path = url.path().to_string();
+        if let Some(query) = url.query() {
+            path.push('?');
+            path.push_str(query);
+        }
+        let authority = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        Ok(Connection {
+            target: Target {
+                addrs,
+                tls,
+                path,
+                host: HeaderValue::from_str(&authority).map_err(|_| other(format!("bad host `{authority}`")))?,
+                shown: format!("{host}:{port}"),
+                url: url.to_string(),
+                hint: hint.to_string(),
+            },
+            timeout: self.timeout,
+            sender: None,
+        })
+    }
+
+    /// One request on a connection of its own: trigger's and replay's single deliveries.
+    pub async fn send(&self, request: &crate::delivery::SignedRequest, hint: &str) -> Result<Answer, DeliveryError> {
+        let mut connection = self.connection(&request.url, hint).await.map_err(|(_, err)| err)?;
+        let headers = Headers::new(request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let body = Bytes::from(request.body.clone());
+        connection.post(&headers, &[], body, |_| true).await.map_err(|(_, err)| err)
+    }
+}
+
+/// Where a connection's requests go.
+struct Target {
+    addrs: Vec<SocketAddr>,
+    tls: Option<(tokio_rustls::TlsConnector, rustls::pki_types::ServerName<'static>)>,
+    /// The request target: path and query.
+    path: String,
+    host: HeaderValue,
+    /// `host:port`, for messages.
+    shown: String,
+    url: String,
+    hint: String,
+}
+
+/// A kept-alive connection to one target.
+pub struct Connection {
+    target: Target,
+    timeout: Duration,
+    sender: Option<SendRequest<Full<Bytes>>>,
+}
+
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+impl Connection {
+    /// POSTs `body` with the `fixed` headers, then `own` (this request's), and reads the answer,
+    /// all within the timeout. `keep(status)` says whether the answer's headers and the start of
+    /// its body are wanted.
+    pub async fn post(
+        &mut self,
+        fixed: &Headers,
+        own: &[(&str, &str)],
+        body: Bytes,
+        keep: impl Fn(u16) -> bool,
+    ) -> Result<Answer, Failure> {
+        let started = Instant::now();
+        let timeout = self.timeout;
+        match tokio::time::timeout(timeout, self.exchange(fixed, own, body, &keep)).await {
+            Ok(Ok(mut answer)) => {
+                answer.duration = started.elapsed();
+                Ok(answer)
+            }
+            Ok(Err(failure)) => {
+                self.sender = None;
+                Err(failure)
+            }
+            Err(_) => {
+                self.sender = None;
+                let url = self.target.url.clone();
+                Err((FailureKind::Timeout, DeliveryError::Timeout { url, secs: timeout.as_secs_f64() }))
+            }
+        }
+    }
+
+    async fn exchange(
+        &mut self,
+        fixed: &Headers,
+        own: &[(&str, &str)],
+        body: Bytes,
+        keep: &impl Fn(u16) -> bool,
+    ) -> Result<Answer, Failure> {
+        loop {
+            let alive = match &mut self.sender {
+                Some(sender) => sender.ready().await.is_ok(),
+                None => false,
+            };
+            if !alive {
+                self.sender = Some(self.connect().await?);
+            }
+            let reused = alive;
+            let mut request = hyper::Request::post(self.target.path.as_str())
+                .body(Full::new(body.clone()))
+                .map_err(|err| self.failure(FailureKind::Other, err.to_string()))?;
+            let headers = request.headers_mut();
+            headers.clone_from(&fixed.0);
+            if !headers.contains_key(HOST) {
+                headers.insert(HOST, self.target.host.clone());
+            }
+            for (name, value) in own {
+                if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+                    headers.insert(name, value);
+                }
+            }
+            let sender = self.sender.as_mut().expect("connected above");
+            let response = match sender.send_request(request).await {
+                Ok(response) => response,
+                // The server closed the idle connection as the request went out: once more on a
+                // new one. A request the server may have read is not sent twice.
+                Err(err) if reused && (err.is_canceled() || err.is_incomplete_message()) => {
+                    self.sender = None;
+                    continue;
+                }
+                Err(err) => return Err(self.answer_failure(&err)),
+            };
+            let status = response.status().as_u16();
+            let wanted = keep(status);
+            let headers = if wanted {
+                response
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut body = response.into_body();
+            let mut kept = Vec::new();
+            while let Some(frame) = body.frame().await {
+                let frame = frame.map_err(|err| self.answer_failure(&err))?;
+                if let (true, Some(data)) = (wanted, frame.data_ref()) {
+                    let room = BODY_KEPT.saturating_sub(kept.len());
+                    kept.extend_from_slice(&data[..data.len().min(room)]);
+                }
+            }
+            let body_start = String::from_utf8_lossy(&kept).into_owned();
+            return Ok(Answer { status, duration: Duration::ZERO, headers, body_start });
+        }
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
+        let target = &self.target;
+        let mut last = None;
+        let mut stream = None;
+        for addr in &target.addrs {
+            match TcpStream::connect(addr).await {
+                Ok(tcp) => {
+                    let _ = tcp.set_nodelay(true);
+                    stream = Some(tcp);
+                    break;
+                }
+                Err(err) => last = Some(err),
+            }
+        }
+        let Some(tcp) = stream else {
+            return Err(match last {
+                Some(err) if err.kind() != std::io::ErrorKind::ConnectionRefused => {
+                    self.failure(FailureKind::Connect, format!("cannot connect to {}: {err}", target.shown))
+                }
+                _ => (
+                    FailureKind::Connect,
+                    DeliveryError::Refused { addr: target.shown.clone(), hint: target.hint.clone() },
+                ),
+            });
+        };
+        let io: Box<dyn Io> = match &target.tls {
+            None => Box::new(tcp),
+            Some((connector, name)) => match connector.connect(name.clone(), tcp).await {
+                Ok(tls) => Box::new(tls),
+                Err(err) => return Err(self.failure(FailureKind::Connect, tls_reason(&target.shown, &err))),
+            },
+        };
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
+            .await
+            .map_err(|err| self.failure(FailureKind::Connect, err.to_string()))?;
+        // The connection's own task drives its I/O; it ends when the connection closes or the
+        // sender is dropped.
+        tokio::spawn(connection);
+        Ok(sender)
+    }
+
+    fn failure(&self, kind: FailureKind, reason: String) -> Failure {
+        (kind, DeliveryError::Other { url: self.target.url.clone(), reason })
+    }
+
+    fn answer_failure(&self, err: &hyper::Error) -> Failure {
+        if err.is_parse() || err.is_parse_status() {
+            let https = if self.target.tls.is_none() { " (an https:// server answering plain HTTP?)" } else { "" };
+            self.failure(FailureKind::Other, format!("the answer is not HTTP/1.1: {err}{https}"))
+        } else if err.is_incomplete_message() || err.is_canceled() || err.is_closed() {
+            self.failure(FailureKind::Closed, "the connection closed before the whole answer came".into())
+        } else {
+            self.failure(FailureKind::Other, full_reason(err))
+        }
+    }
+}
+
+/// The error with its causes, one after another.
+fn full_reason(err: &dyn std::error::Error) -> String {
+    let mut reason = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        reason = format!("{reason}: {cause}");
+        source = cause.source();
+    }
+    reason
+}
+
+/// What went wrong in a TLS handshake, and what to do about it.
+fn tls_reason(shown: &str, err: &std::io::Error) -> String {
+    let tls = err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>());
+    match tls {
+        Some(rustls::Error::InvalidCertificate(cause)) => format!(
+            "the TLS certificate of {shown} is not trusted ({cause:?}); for a local server with a self-signed \
+             certificate pass --cacert FILE (the certificate or the CA that signed it, PEM), or --skip-verify \
+             to skip certificate checks"
+        ),
+        Some(rustls::Error::InvalidMessage(_)) | Some(rustls::Error::InappropriateMessage { .. }) => {
+            format!("{shown} does not speak TLS (a plain-HTTP server?): use an http:// URL for it")
+        }
+        _ if err.kind() == std::io::ErrorKind::InvalidData => {
+            format!("{shown} does not speak TLS (a plain-HTTP server?): use an http:// URL for it ({err})")
+        }
+        _ => format!("the TLS handshake with {shown} failed: {}", full_reason(err)),
+    }
+}
+
+fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|err| err.to_string())?;
+    let config = if settings.skip_verify {
+        builder.dangerous().with_custom_certificate_verifier(Arc::new(AnyCertificate(provider))).with_no_client_auth()
+    } else {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(path) = &settings.cacert {
+            use rustls::pki_types::pem::PemObject;
+            let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<_, _>>())
+                .map_err(|err| format!("cannot read certificates from --cacert {}: {err}", path.display()))?;
+            if certs.is_empty() {
+                return Err(format!("--cacert {} holds no PEM certificate", path.display()));
+            }
+            for cert in certs {
+                roots.add(cert).map_err(|err| format!("--cacert {}: {err}", path.display()))?;
+            }
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    Ok(Arc::new(config))
+}
+
+/// `--skip-verify`: any certificate is accepted; the handshake's signatures are still checked.
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
