@@ -11,7 +11,8 @@ pub mod event;
 pub mod providers;
 pub mod relay;
 pub mod signing;
-mod ui;
+pub mod time;
+pub mod ui;
 
 use std::ffi::OsString;
 

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use crate::event::catalog::Catalog;
 use crate::providers::Provider;
 use crate::signing::Scheme;
+use crate::ui::console::ColorChoice;
 
 const WHK_HELP: &str = "\
 Examples:
@@ -36,13 +37,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Subcommand, Debug)]

@@ -12,11 +12,11 @@ use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::target::{default_listen_url, parse_target};
 use crate::delivery::{parse_header, Client, SignedRequest, TlsSettings};
 use crate::event::patch::{self, Patch};
-use crate::event::template::iso_millis;
 use crate::providers::Provider;
 use crate::relay::log::{self, Recorded};
 use crate::relay::routing::glob_match;
 use crate::signing::Scheme;
+use crate::time::iso_millis;
 use crate::{Exit, UsageError};
 
 /// One event to send again.

@@ -27,7 +27,7 @@ pub fn run(args: SignArgs) -> Result<Exit> {
     };
     let body = read_payload(&args.file)?;
     let secret = settings.secret(args.secret.secret.as_deref(), scheme)?.value;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let now = crate::time::unix_now();
 
     let Some(header) = args.verify.as_deref() else {
         let msg_id = args.id.clone().unwrap_or_else(|| crate::providers::Provider::Stripe.new_id("msg"));

@@ -15,6 +15,7 @@ use crate::delivery::{parse_header, Client, SignedRequest, TlsSettings};
 use crate::event::catalog::{Catalog, ResolveError, Template};
 use crate::event::{build, BuildOptions, BuiltEvent};
 use crate::providers::Provider;
+use crate::time::unix_now;
 use crate::ui::console;
 use crate::{Exit, UsageError};
 
@@ -231,8 +232,4 @@ fn resolve<'c>(
         (Err(ResolveError::Ambiguous { .. }), Some(provider)) => catalog.resolve(name, Some(provider)),
         (result, _) => result,
     }
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }

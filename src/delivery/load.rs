@@ -27,6 +27,7 @@ use crate::event::catalog::Template;
 use crate::event::patch::Patch;
 use crate::event::{build, Blueprint, BuildOptions};
 use crate::signing::TimestampedSigner;
+use crate::time::unix_now;
 use crate::ui::console;
 use crate::Exit;
 
@@ -264,7 +265,7 @@ async fn deliver_one(
     let plan = &shared.plan;
     let created = SystemTime::now();
     shared.blueprint.instance(created, body);
-    let timestamp = created.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let timestamp = crate::time::unix_seconds(created);
     shared.signer.sign_into(timestamp, body, signature);
     let own = shared.signature_header.map(|name| (name, signature.as_str()));
     let connection = match connection {
@@ -405,8 +406,4 @@ fn raise_open_files_limit(wanted: u64) {
     }
     #[cfg(not(unix))]
     let _ = wanted;
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::event::catalog::Template;
 use crate::event::patch::{self, Patch};
 use crate::event::template::{marker_prefix, RenderContext, Slot};
-use crate::providers::{EventParts, Provider};
+use crate::providers::{EventParts, Provider, TimeForm};
 
 #[derive(Clone, Copy)]
 pub struct BuildOptions<'a> {
@@ -29,8 +29,8 @@ pub struct BuiltEvent {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("--account is for Stripe Connect events; {0} is a Fintoc event (Fintoc has no connected accounts)")]
-    AccountOnFintoc(String),
+    #[error("--account is for Stripe Connect events; {1} is a {0} event ({0} has no connected accounts)")]
+    NoConnectedAccounts(Provider, String),
     #[error("`{0}` is not a connected account id: Stripe account ids look like acct_1Nv0FGQ9RKHgCVdK")]
     BadAccount(String),
     #[error("{origin}: {cause}")]
@@ -69,8 +69,8 @@ pub fn build_at(template: &Template, options: &BuildOptions, created: SystemTime
 
 fn check_account(template: &Template, options: &BuildOptions) -> Result<(), BuildError> {
     if let Some(account) = options.account {
-        if template.provider == Provider::Fintoc {
-            return Err(BuildError::AccountOnFintoc(template.event_type.clone()));
+        if !template.provider.has_connected_accounts() {
+            return Err(BuildError::NoConnectedAccounts(template.provider, template.event_type.clone()));
         }
         let valid = account
             .strip_prefix("acct_")
@@ -93,7 +93,13 @@ fn assemble(template: &Template, options: &BuildOptions, ctx: &mut RenderContext
         content.previous_attributes.as_ref().map(|p| ctx.render(p)).transpose().map_err(render_error)?;
     let mark = |ctx: &mut RenderContext, slot| ctx.mark(slot).expect("a recording context marks");
     let id = mark(ctx, Slot::EventId);
-    let created = mark(ctx, provider.created_slot());
+    let created = mark(
+        ctx,
+        match provider.created_form() {
+            TimeForm::UnixSeconds => Slot::Created,
+            TimeForm::IsoMillis => Slot::CreatedIsoMillis,
+        },
+    );
     let request_id = template.api_request.then(|| ctx.id("req"));
     let mut event = provider.envelope(EventParts {
         id: &id,
@@ -133,7 +139,7 @@ impl Blueprint {
     pub fn compile(template: &Template, options: &BuildOptions) -> Result<Blueprint, BuildError> {
         check_account(template, options)?;
         let created = SystemTime::now();
-        let now = created.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let now = crate::time::unix_seconds(created);
         let provider = template.provider;
         let nonce = format!("{:016x}", rand::random::<u64>());
         let mut ctx = RenderContext::recording(provider, options.account, options.livemode, now, &nonce);
@@ -152,7 +158,7 @@ impl Blueprint {
     pub fn instance(&self, created: SystemTime, out: &mut Vec<u8>) {
         out.clear();
         out.reserve(self.size);
-        let now = created.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let now = crate::time::unix_seconds(created);
         // Each slot's value is drawn once, where it first appears, and copied from there wherever
         // else it appears: an id names the same object throughout the event.
         const KEPT: usize = 48;

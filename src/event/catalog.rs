@@ -278,8 +278,8 @@ fn parse_document(provider: Provider, event_type: &str, bytes: &[u8], origin: &s
         _ => return Err(invalid("`data` is missing or not an object: it holds the resource the event carries".into())),
     };
     let previous_attributes = doc.remove("previous_attributes");
-    if previous_attributes.is_some() && provider != Provider::Stripe {
-        return Err(invalid("`previous_attributes` is a Stripe field; Fintoc events do not carry it".into()));
+    if previous_attributes.is_some() && !provider.has_previous_attributes() {
+        return Err(invalid(format!("`previous_attributes` is a Stripe field; {provider} events do not carry it")));
     }
     let api_request = match doc.remove("api_request") {
         None => false,

@@ -6,6 +6,7 @@ use rand::Rng;
 use serde_json::Value;
 
 use crate::providers::Provider;
+use crate::time::{iso_millis, iso_seconds, MAX_ISO};
 
 /// Everything a placeholder can draw on while one event is rendered. Ids are remembered so that one
 /// placeholder names the same object everywhere in the event.
@@ -253,23 +254,6 @@ fn parse_offset(s: &str) -> Option<i64> {
         _ => return None,
     };
     n.checked_mul(scale)?.checked_mul(sign)
-}
-
-/// 9999-12-31T23:59:59Z, the last second RFC 3339 can write.
-const MAX_ISO: i64 = 253_402_300_799;
-
-fn system_time(unix: i64) -> std::time::SystemTime {
-    std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix.max(0) as u64)
-}
-
-/// `2026-11-23T08:00:00Z`, the form Fintoc uses inside resources.
-pub fn iso_seconds(unix: i64) -> String {
-    humantime::format_rfc3339_seconds(system_time(unix)).to_string()
-}
-
-/// `2026-11-23T08:00:00.123Z`, the form of Fintoc's event `created_at`.
-pub fn iso_millis(at: std::time::SystemTime) -> String {
-    humantime::format_rfc3339_millis(at).to_string()
 }
 
 #[cfg(test)]

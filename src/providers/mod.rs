@@ -7,7 +7,6 @@ mod stripe;
 use rand::RngCore;
 use serde_json::Value;
 
-use crate::event::template::Slot;
 use crate::signing::Scheme;
 
 pub use stripe::{check_api_version, DEFAULT_API_VERSION};
@@ -18,13 +17,22 @@ pub enum Provider {
     Fintoc,
 }
 
+/// How a provider writes a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeForm {
+    /// Stripe's `created`: unix seconds, a number.
+    UnixSeconds,
+    /// Fintoc's `created_at`: ISO 8601 with milliseconds.
+    IsoMillis,
+}
+
 /// What a provider needs to wrap a rendered resource into the event it would send.
 pub struct EventParts<'a> {
     pub id: &'a str,
     pub event_type: &'a str,
     pub resource: Value,
     pub previous_attributes: Option<Value>,
-    /// The creation time's marker (see [`Provider::created_slot`]).
+    /// The creation time, in the provider's [`TimeForm`].
     pub created: String,
     /// The id of the API request that caused the event, if one did (Stripe `request.id`).
     pub request_id: Option<String>,
@@ -100,12 +108,11 @@ impl Provider {
         }
     }
 
-    /// How the envelope's creation time is written: Stripe's `created` in unix seconds, Fintoc's
-    /// `created_at` in ISO 8601 with milliseconds.
-    pub fn created_slot(self) -> Slot {
+    /// How the envelope's creation time is written.
+    pub fn created_form(self) -> TimeForm {
         match self {
-            Provider::Stripe => Slot::Created,
-            Provider::Fintoc => Slot::CreatedIsoMillis,
+            Provider::Stripe => TimeForm::UnixSeconds,
+            Provider::Fintoc => TimeForm::IsoMillis,
         }
     }
 
@@ -117,6 +124,16 @@ impl Provider {
             Provider::Fintoc => serde_json::to_vec(event),
         };
         bytes.expect("a JSON value always serialises")
+    }
+
+    /// Whether events can be sent on behalf of a connected account (Stripe Connect's `account`).
+    pub fn has_connected_accounts(self) -> bool {
+        self == Provider::Stripe
+    }
+
+    /// Whether `*.updated` events carry the changed fields' old values (`data.previous_attributes`).
+    pub fn has_previous_attributes(self) -> bool {
+        self == Provider::Stripe
     }
 
     /// Where the resource sits inside the event: overrides are relative to it.

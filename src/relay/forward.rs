@@ -14,7 +14,7 @@ use super::console::{Console, Shown};
 use super::log::{EventRef, LogReader, LogWriter, Stored};
 use crate::delivery::client::{Connection, Headers};
 use crate::delivery::{Answer, Client, DeliveryError, SignedRequest};
-use crate::event::template::iso_millis;
+use crate::time::iso_millis;
 
 pub struct ForwardSettings {
     pub secret: String,

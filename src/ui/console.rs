@@ -5,7 +5,13 @@ use std::io::IsTerminal;
 
 use colored::{ColoredString, Colorize};
 
-use crate::cli::ColorChoice;
+/// When to use colours (`--color`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// Decides once for the whole run. Both streams must be terminals for `auto`: one switch colours
 /// stdout and stderr alike, and a redirected stream must never receive escape codes.
