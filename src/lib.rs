@@ -23,6 +23,7 @@ pub mod signature;
 pub mod tamper;
 pub mod target;
 pub mod template;
+pub mod ui;
 
 use std::ffi::OsString;
 

@@ -90,9 +90,11 @@ async function startApp() {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const record = { path: req.url, raw: raw.toString('utf8'), signature: req.headers['stripe-signature'], event: null, error: null };
+      const signature = req.headers['stripe-signature'] ?? '';
+      const t = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
+      const record = { path: req.url, raw: raw.toString('utf8'), signature, t, event: null, error: null };
       try {
-        record.event = stripe.webhooks.constructEvent(raw, req.headers['stripe-signature'] ?? '', secret);
+        record.event = stripe.webhooks.constructEvent(raw, signature, secret);
       } catch (err) {
         record.error = `${err.type ?? err.name}: ${err.message}`;
       }
@@ -279,13 +281,16 @@ test('the keyboard opens an event: its body, verdict, attempts and the app answe
 
 test('Replay (the r key) re-sends the event, signed again, and the app verifies it', LIMIT, async () => {
   const original = app.verified().find((r) => r.event.type === 'payment_intent.succeeded');
+  // Signature timestamps are in seconds: let one pass, so a fresh signature cannot equal the old one.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, original.t * 1000 + 1100 - Date.now())));
   await page.locator('#events').focus();
   await page.keyboard.press('r');
   await waitFor('the replay to reach the app', () => app.received.length === 3);
   const replayed = app.received[2];
   assert.equal(replayed.error, null, `stripe-node verified the replay: ${replayed.error}`);
   assert.equal(replayed.event.id, original.event.id);
-  assert.equal(replayed.raw, original.raw, 'the same bytes, freshly signed');
+  assert.equal(replayed.raw, original.raw, 'the same bytes');
+  assert.ok(replayed.t > original.t, `signed afresh (t=${replayed.t}), not with the recorded signature (t=${original.t})`);
   await waitFor('the replay attempt in the detail', () => page.locator('#attempts li[data-replay="true"][data-status="200"]').count());
   assert.equal(await page.locator('#attempts > li').count(), 2);
   assert.match(await page.locator('#action-result').textContent(), /Replayed to .* 200/);

@@ -1,0 +1,3 @@
+//! What whk shows in a browser.
+
+pub mod inspector;
