@@ -99,18 +99,30 @@ async function startApp() {
         record.error = `${err.type ?? err.name}: ${err.message}`;
       }
       received.push(record);
+      if (req.url === '/broken') {
+        // The route to this path stands for an app that is down: the inspector must show its answer.
+        res.writeHead(503, { 'Content-Type': 'text/plain' });
+        res.end('database is down');
+        return;
+      }
       const answer = record.event ? { received: true, id: record.event.id } : { received: false, error: record.error };
       res.writeHead(record.event ? 200 : 400, { 'Content-Type': 'application/json', 'X-App': 'inspector-test' });
       res.end(JSON.stringify(answer));
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, received, url: `http://127.0.0.1:${server.address().port}/webhook`, verified: () => received.filter((r) => r.event) };
+  const base = `http://127.0.0.1:${server.address().port}`;
+  return { server, received, url: `${base}/webhook`, brokenUrl: `${base}/broken`, verified: () => received.filter((r) => r.event) };
 }
 
-/** `whk listen` with a fresh store, forwarding to the app; resolves once it prints the inspector URL. */
+/**
+ * `whk listen` with a fresh store, forwarding to the app (payouts to its broken path, given up on at
+ * once); resolves once it prints the inspector URL.
+ */
 async function startListen(port) {
-  const child = spawn(whkBin, ['listen', '--port', String(port), '--log', path.join(home, 'whk.db'), '--forward-to', app.url], {
+  const args = ['listen', '--port', String(port), '--log', path.join(home, 'whk.db'), '--forward-to', app.url];
+  args.push('--route', `payout.*=${app.brokenUrl}`, '--retries', '0');
+  const child = spawn(whkBin, args, {
     env: whkEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -216,7 +228,7 @@ test('the inspector page loads from listen, with its token and nothing from else
   const token = await page.locator('meta[name="whk-token"]').getAttribute('content');
   assert.ok(token && token !== '{{WHK_TOKEN}}' && token.length >= 16, `a per-run token is injected, got ${token}`);
   await waitFor('the live feed to connect', () => page.locator('#live[data-live="open"]').count());
-  assert.equal(await page.locator('#status-targets').textContent(), app.url);
+  assert.equal(await page.locator('#status-targets').textContent(), `${app.url}, ${app.brokenUrl}`);
   assert.equal(await page.locator('#status-total').textContent(), '0');
   // Every field has an accessible name.
   const unlabelled = await page.evaluate(() =>
@@ -374,6 +386,21 @@ test('a page on another origin cannot make the browser replay, nor can a forged 
   await new Promise((resolve) => setTimeout(resolve, 500)); // a late refused replay would show up here
   assert.equal(app.received.length, delivered + 1, 'nothing refused reached the app');
   assert.equal((await apiEvent(seq)).attempts.length, before + 1);
+});
+
+test("a failed delivery shows up live, with the app's 5xx answer", LIMIT, async () => {
+  await whk('trigger', 'stripe:payout.failed', '--forward-to', listenUrl);
+  await page.locator('#filter-type').fill('');
+  await page.locator('#filter-status').selectOption('failed');
+  await page.locator('#events li[data-type="payout.failed"][data-state="failed"]').waitFor();
+  assert.equal(await page.locator('#events li').count(), 1, 'only the failed event');
+  await waitFor('the status strip to count it', async () => (await page.locator('#status-failed').textContent()) === '1');
+  await page.locator('#events li[data-type="payout.failed"]').click();
+  await page.locator('#attempts li[data-status="503"]').waitFor();
+  assert.equal(await page.locator('#detail-meta dd[data-field="state"]').textContent(), 'failed');
+  assert.equal(await page.locator('#detail-meta dd[data-field="target"]').textContent(), app.brokenUrl);
+  assert.equal(await page.locator('#attempts .answer-body').textContent(), 'database is down');
+  await page.locator('#filter-status').selectOption('');
 });
 
 test('dark mode, and no secret anywhere on the page', LIMIT, async () => {
