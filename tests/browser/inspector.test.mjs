@@ -191,7 +191,8 @@ before(async () => {
   const port = await freePort();
   ({ url: inspector } = await startListen(port));
   listenUrl = `http://127.0.0.1:${port}/`;
-  context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'whk-chromium-')), {
+  // A fresh profile (playwright passes it as --user-data-dir), removed with the rest of `home`.
+  context = await chromium.launchPersistentContext(path.join(home, 'chromium-profile'), {
     executablePath: chromiumBin,
     headless: true,
     args: CHROMIUM_FLAGS,
