@@ -225,6 +225,9 @@ test('the inspector page loads from listen, with its token and nothing from else
   const response = await page.goto(inspector);
   assert.equal(response.status(), 200);
   assert.match(response.headers()['content-type'], /^text\/html/);
+  // Another site may not frame the page (and click Replay through it), nor load script from elsewhere.
+  assert.match(response.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
   assert.equal(await page.title(), 'whk inspector');
   const token = await page.locator('meta[name="whk-token"]').getAttribute('content');
   assert.ok(token && token !== '{{WHK_TOKEN}}' && token.length >= 16, `a per-run token is injected, got ${token}`);
