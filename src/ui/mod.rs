@@ -1,4 +1,6 @@
-//! What a person sees in a terminal: colours, messages on stderr and the event picker.
+//! What a person sees: colours and messages in a terminal, the event picker, and the web
+//! inspector's page.
 
 pub mod console;
+pub mod inspector;
 pub(crate) mod picker;

@@ -2,6 +2,7 @@
 
 mod config;
 mod events;
+mod inspector_browser;
 mod listen;
 mod load;
 mod replay;
