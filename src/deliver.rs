@@ -134,6 +134,19 @@ impl Sender {
 
     /// POSTs the request. `hint` completes the message when nothing listens at the target.
     pub async fn send(&self, request: &SignedRequest, hint: &str) -> Result<Answer, DeliveryError> {
+        // reqwest adds `Accept: */*` to every request and cannot be told not to; a provider's
+        // delivery carries only its own headers, so plain `http://` goes through the lean client.
+        if let Some(target) = crate::http1::Target::resolve(&request.url, hint).await {
+            let target = target.map_err(|(_, err)| err)?;
+            let headers = crate::http1::HeaderLines::new(request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let started = Instant::now();
+            let answer = crate::http1::Connection::new()
+                .post(&target, &headers, &[], &request.body, self.timeout, |status| !(200..300).contains(&status))
+                .await
+                .map_err(|(_, err)| err)?;
+            let body_start = answer.body_start.unwrap_or_default();
+            return Ok(Answer { status: answer.status, duration: started.elapsed(), body_start });
+        }
         let mut headers = HeaderMap::new();
         for (k, v) in &request.headers {
             // Validated when parsed; the provider's own headers are constants.

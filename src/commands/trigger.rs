@@ -189,8 +189,7 @@ fn forged(
                 (format!("ACCEPTED a forged event: {}", kind.danger()), false)
             }
             (true, false) => (format!("answered {last}, not a 4xx: a forged event must be refused with a 4xx"), false),
-            (false, _) if (200..300).contains(&last) => (format!("advisory: {}", kind.danger()), true),
-            (false, _) => (format!("advisory: refused ({last}), stricter than the official SDKs; fine"), true),
+            (false, _) => (kind.advisory_verdict(event.provider, (200..300).contains(&last), last), true),
         };
         rows.push(ForgedRow { kind, statuses, verdict, ok });
     }
@@ -201,6 +200,9 @@ fn forged(
                 serde_json::json!({
                     "type": shown.event_type, "id": shown.id, "url": url.as_str(), "tamper": row.kind.name(),
                     "must_refuse": row.kind.must_refuse(), "statuses": row.statuses, "verdict": row.verdict, "ok": row.ok,
+                    "sdks": row.kind.sdk_verdicts(event.provider).into_iter()
+                        .map(|(sdk, accepts)| (sdk.to_string(), serde_json::json!(if accepts { "accepts" } else { "refuses" })))
+                        .collect::<serde_json::Map<_, _>>(),
                 })
             );
         }

@@ -2,6 +2,7 @@
 
 mod config;
 mod events;
+mod fintoc;
 mod listen;
 mod load;
 mod replay;
