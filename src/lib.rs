@@ -44,6 +44,8 @@ pub enum Exit {
     Usage = 2,
     /// Could not connect, or timed out.
     Unreachable = 3,
+    /// The user cancelled an interactive prompt (Esc or Ctrl-C): the code a shell gives Ctrl-C.
+    Cancelled = 130,
 }
 
 /// Parses `args` (program name first), runs the command and returns the process exit code.

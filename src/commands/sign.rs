@@ -142,7 +142,51 @@ fn body_culprit(r: &Received, secret: &str) -> Option<String> {
             "the body was re-serialised (whitespace or key order changed) after signing: verify the raw request bytes, not parsed-and-dumped JSON".into(),
         );
     }
+    // The received keys may have been sorted or shuffled (a map that does not keep order): put
+    // them back in the order the provider writes them and look for the signed bytes again.
+    let restored = provider_order(&value, r.scheme, true)?;
+    if formats(&restored).iter().any(|candidate| candidate.as_slice() != body && fits(candidate)) {
+        return Some(
+            "the body's keys were put in another order after signing (sorted, or parsed into a map that does not keep order); the provider signed them in its own order: verify the raw request bytes, not parsed-and-dumped JSON".into(),
+        );
+    }
     None
+}
+
+/// The value with every object's keys in the order the provider sends them. Stripe writes `id`,
+/// then `object`, then the rest alphabetically, at every level. Fintoc's envelope is `id, type,
+/// mode, created_at, data, object`, and below it keys come shortest first, then bytewise (the
+/// order of its stored JSON). Standard Webhooks payloads have no fixed order: None.
+fn provider_order(value: &Value, scheme: Scheme, top: bool) -> Option<Value> {
+    const FINTOC_ENVELOPE: [&str; 6] = ["id", "type", "mode", "created_at", "data", "object"];
+    let rank = |key: &str| -> (usize, usize, Vec<u8>) {
+        match scheme {
+            Scheme::Stripe => match key {
+                "id" => (0, 0, Vec::new()),
+                "object" => (1, 0, Vec::new()),
+                _ => (2, 0, key.as_bytes().to_vec()),
+            },
+            Scheme::Fintoc if top => {
+                (FINTOC_ENVELOPE.iter().position(|k| *k == key).unwrap_or(FINTOC_ENVELOPE.len()), 0, Vec::new())
+            }
+            _ => (0, key.len(), key.as_bytes().to_vec()),
+        }
+    };
+    if scheme == Scheme::Standard {
+        return None;
+    }
+    Some(match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by_key(|(key, _)| rank(key));
+            let ordered = entries.into_iter().map(|(k, v)| Some((k.clone(), provider_order(v, scheme, false)?)));
+            Value::Object(ordered.collect::<Option<_>>()?)
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| provider_order(v, scheme, false)).collect::<Option<_>>()?)
+        }
+        other => other.clone(),
+    })
 }
 
 fn secret_culprit(r: &Received, secret: &str) -> Option<String> {
@@ -179,16 +223,19 @@ fn secret_culprit(r: &Received, secret: &str) -> Option<String> {
 
 /// The ways a framework commonly re-serialises JSON: compact, pretty, sorted keys, Python's spacing.
 fn reserialisations(value: &Value) -> Vec<Vec<u8>> {
-    let sorted = sort_keys(value);
-    let mut out = Vec::new();
-    for v in [value, &sorted] {
-        out.push(serde_json::to_vec(v).unwrap_or_default());
-        out.push(serde_json::to_vec_pretty(v).unwrap_or_default());
-        let mut python = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(&mut python, PythonFormatter);
-        if serde::Serialize::serialize(v, &mut ser).is_ok() {
-            out.push(python);
-        }
+    let mut out = formats(value);
+    out.extend(formats(&sort_keys(value)));
+    out
+}
+
+/// One value written compact, pretty (2 spaces, as Stripe sends it) and with Python's spacing.
+fn formats(value: &Value) -> Vec<Vec<u8>> {
+    let mut out =
+        vec![serde_json::to_vec(value).unwrap_or_default(), serde_json::to_vec_pretty(value).unwrap_or_default()];
+    let mut python = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut python, PythonFormatter);
+    if serde::Serialize::serialize(value, &mut ser).is_ok() {
+        out.push(python);
     }
     out
 }

@@ -48,7 +48,8 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         Some(name) => name.clone(),
         None if crate::picker::interactive() => match crate::picker::pick_event(&catalog)? {
             Some(name) => name,
-            None => anyhow::bail!(UsageError("no event chosen".into())),
+            // A cancel is the user's choice, not an error: no message, the code a shell gives Ctrl-C.
+            None => return Ok(Exit::Cancelled),
         },
         None => anyhow::bail!(UsageError(
             "no event given: name one, e.g. `whk trigger payout.failed` (`whk events` lists them; on a terminal, `whk trigger` alone opens a picker)".into()
@@ -87,7 +88,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         },
     )?;
     if let Some(path) = &args.save {
-        let written = save_fixture(path, &event)?;
+        let written = save_fixture(path, &event, args.account.is_some(), args.force)?;
         eprintln!("saved {} to {}", event.event_type, written.display());
         if args.no_send {
             return Ok(Exit::Success);
@@ -107,7 +108,12 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     }
     let request = SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &headers)?;
     if args.print {
-        print!("{}", request.render());
+        if args.json {
+            println!("{}", request_json(&request));
+        } else {
+            // The newline ends the output for the terminal; it is not part of the signed body.
+            println!("{}", request.render());
+        }
         return Ok(Exit::Success);
     }
     let reporter = Reporter { json: args.json, expect: args.expect_status };
@@ -117,6 +123,19 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         Verdict::Unexpected => Ok(Exit::Refused),
         Verdict::Unreachable(err) => Err(err.into()),
     }
+}
+
+/// `--print --json`: the request as one object. Headers keep their order; the body is the exact
+/// signed text, so a script can send it as is.
+fn request_json(request: &SignedRequest) -> serde_json::Value {
+    let headers: serde_json::Map<String, serde_json::Value> =
+        request.headers.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+    serde_json::json!({
+        "method": "POST",
+        "url": request.url.as_str(),
+        "headers": headers,
+        "body": String::from_utf8_lossy(&request.body),
+    })
 }
 
 /// Load mode sends many generated events; the one-event flags make no sense with it.
@@ -139,17 +158,58 @@ fn check_load_flags(args: &TriggerArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes the event as a fixture: the exact body on one line. A folder gets `<provider>.<type>.json`.
-fn save_fixture(path: &Path, event: &BuiltEvent) -> Result<PathBuf> {
-    let file = if path.is_dir() {
-        path.join(format!("{}.{}.json", event.provider, event.event_type))
-    } else {
-        path.to_path_buf()
-    };
+/// Writes the event as a fixture: the exact body on one line. A folder (made if missing) gets
+/// `<provider>.<type>[.connect].json`, numbered `.2`, `.3`, … when taken, so a save never replaces
+/// another; a file path is overwritten only with `--force`.
+fn save_fixture(path: &Path, event: &BuiltEvent, connect: bool, force: bool) -> Result<PathBuf> {
     let mut bytes = event.body.clone();
     bytes.push(b'\n');
-    std::fs::write(&file, bytes).with_context(|| format!("cannot write the fixture {}", file.display()))?;
-    Ok(file)
+    let ends_in_separator = path.as_os_str().to_string_lossy().ends_with(std::path::is_separator);
+    let is_folder = path.is_dir() || ends_in_separator || (path.extension().is_none() && !path.exists());
+    let folder = if is_folder { path } else { path.parent().unwrap_or(Path::new("")) };
+    if !folder.as_os_str().is_empty() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create the fixture folder {}", folder.display()))?;
+    }
+    if !is_folder {
+        write_fixture(path, &bytes, force)?.then_some(()).ok_or_else(|| {
+            UsageError(format!(
+                "{} already exists: pass --force to overwrite it, or --save another path",
+                path.display()
+            ))
+        })?;
+        return Ok(path.to_path_buf());
+    }
+    let stem = format!("{}.{}{}", event.provider, event.event_type, if connect { ".connect" } else { "" });
+    for n in 1.. {
+        let name = if n == 1 { format!("{stem}.json") } else { format!("{stem}.{n}.json") };
+        let file = path.join(name);
+        if write_fixture(&file, &bytes, force)? {
+            return Ok(file);
+        }
+    }
+    unreachable!("some numbered name is free")
+}
+
+/// Writes a new file (or, with `force`, any file); false when it exists and `force` is off.
+/// `create_new` makes the check and the creation one step, so a concurrent save cannot be lost.
+fn write_fixture(file: &Path, bytes: &[u8], force: bool) -> Result<bool> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    match options.open(file) {
+        Ok(mut out) => {
+            out.write_all(bytes).with_context(|| format!("cannot write the fixture {}", file.display()))?;
+            Ok(true)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(err) => Err(err).with_context(|| format!("cannot write the fixture {}", file.display())),
+    }
 }
 
 /// One forged kind's outcome.
