@@ -143,14 +143,58 @@ fn body_culprit(r: &Received, secret: &str) -> Option<String> {
         );
     }
     // The received keys may have been sorted or shuffled (a map that does not keep order): put
-    // them back in the order the provider writes them and look for the signed bytes again.
-    let restored = provider_order(&value, r.scheme, true)?;
-    if formats(&restored).iter().any(|candidate| candidate.as_slice() != body && fits(candidate)) {
+    // them back in the order whk generates this event type in, then in the order the provider
+    // writes keys, and look for the signed bytes again.
+    let restored = [whk_order(&value, r.scheme), provider_order(&value, r.scheme, true)];
+    let candidates = restored.iter().flatten().flat_map(formats);
+    if candidates.into_iter().any(|candidate| candidate.as_slice() != body && fits(&candidate)) {
         return Some(
             "the body's keys were put in another order after signing (sorted, or parsed into a map that does not keep order); the provider signed them in its own order: verify the raw request bytes, not parsed-and-dumped JSON".into(),
         );
     }
     None
+}
+
+/// The value with its keys in the order of whk's own event of the same type (its template, built
+/// afresh), for events whk sent; None for a type whk does not know.
+fn whk_order(value: &Value, scheme: Scheme) -> Option<Value> {
+    let provider = crate::providers::Provider::ALL.into_iter().find(|p| p.scheme() == scheme)?;
+    let catalog = crate::catalog::Catalog::load(None).ok()?;
+    let template = catalog.resolve(value.get("type")?.as_str()?, Some(provider)).ok()?;
+    let options = crate::event::BuildOptions {
+        account: value.get("account").and_then(Value::as_str),
+        livemode: false,
+        api_version: value.get("api_version").and_then(Value::as_str).unwrap_or(crate::providers::DEFAULT_API_VERSION),
+        patches: &[],
+    };
+    let reference: Value = serde_json::from_slice(&crate::event::build(template, &options).ok()?.body).ok()?;
+    Some(reorder_like(value, &reference))
+}
+
+/// `value` with each object's keys in the order `reference` has them at the same place; keys the
+/// reference lacks follow, as they came. List items all follow the reference's first item.
+fn reorder_like(value: &Value, reference: &Value) -> Value {
+    match (value, reference) {
+        (Value::Object(map), Value::Object(like)) => {
+            let mut out = serde_json::Map::new();
+            for (key, like) in like {
+                if let Some(v) = map.get(key) {
+                    out.insert(key.clone(), reorder_like(v, like));
+                }
+            }
+            for (key, v) in map {
+                if !out.contains_key(key) {
+                    out.insert(key.clone(), v.clone());
+                }
+            }
+            Value::Object(out)
+        }
+        (Value::Array(items), Value::Array(like)) => match like.first() {
+            Some(like) => Value::Array(items.iter().map(|v| reorder_like(v, like)).collect()),
+            None => value.clone(),
+        },
+        _ => value.clone(),
+    }
 }
 
 /// The value with every object's keys in the order the provider sends them. Stripe writes `id`,

@@ -3,6 +3,7 @@
 mod config;
 mod events;
 mod fintoc;
+mod input;
 mod listen;
 mod load;
 mod replay;
