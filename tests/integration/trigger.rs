@@ -402,5 +402,7 @@ fn expect_status_and_save() {
     let fixture: Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("fintoc.refund.failed.json")).unwrap()).unwrap();
     assert_eq!(fixture["type"], "refund.failed");
-    trigger(&sink, &["payout.failed", "--save", "/nonexistent/dir/x.json"]).expect(2);
+    // A folder cannot be made under a file.
+    let under_a_file = file.join("dir/x.json");
+    trigger(&sink, &["payout.failed", "--save", under_a_file.to_str().unwrap()]).expect(2);
 }
