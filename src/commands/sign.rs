@@ -203,6 +203,9 @@ fn reorder_like(value: &Value, reference: &Value) -> Value {
 /// order of its stored JSON). Standard Webhooks payloads have no fixed order: None.
 fn provider_order(value: &Value, scheme: Scheme, top: bool) -> Option<Value> {
     const FINTOC_ENVELOPE: [&str; 6] = ["id", "type", "mode", "created_at", "data", "object"];
+    if scheme == Scheme::Standard {
+        return None;
+    }
     let rank = |key: &str| -> (usize, usize, Vec<u8>) {
         match scheme {
             Scheme::Stripe => match key {
@@ -216,9 +219,6 @@ fn provider_order(value: &Value, scheme: Scheme, top: bool) -> Option<Value> {
             _ => (0, key.len(), key.as_bytes().to_vec()),
         }
     };
-    if scheme == Scheme::Standard {
-        return None;
-    }
     Some(match value {
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
