@@ -46,17 +46,17 @@ complete -c whk -n "__fish_whk_using_subcommand trigger" -l api-version -d 'Stri
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l override -d 'Replace a field that exists: PATH=VALUE (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l add -d 'Set a field only where it is missing: PATH=VALUE (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l remove -d 'Remove a field: PATH (repeatable)' -r
-complete -c whk -n "__fish_whk_using_subcommand trigger" -s H -l header -d 'Extra request header, \'Name: value\' (repeatable)' -r
+complete -c whk -n "__fish_whk_using_subcommand trigger" -s H -l header -d 'Extra request header, \'Name: value\' (repeatable; \'K1: v1, K2: v2\' sets several, as in the Stripe CLI)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l timeout -d 'Seconds to wait for the endpoint\'s answer' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l expect-status -d 'What counts as success: a code (200) or a class (2xx, 4xx)' -r
-complete -c whk -n "__fish_whk_using_subcommand trigger" -l save -d 'Also write the generated event to this fixture file (or folder) for `whk replay --file`' -r -F
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l save -d 'Also write the generated event to this fixture file, or folder (created if missing; a path ending in / or without an extension is a folder), for `whk replay --file`' -r -F
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l tamper -d 'Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts)' -r -f -a "bad-signature\t'The signature is replaced by another of the same shape'
 wrong-secret\t'Signed correctly, but with a secret the endpoint does not know'
 stale-timestamp\t'Signed correctly, with a timestamp older than the 300 s tolerance'
 modified-body\t'Signed, then the body was changed'
 missing-signature\t'No signature header at all'
 malformed-signature\t'A signature header that cannot be parsed'
-future-timestamp\t'Signed correctly, dated in the future (advisory: the SDKs accept it)'
+future-timestamp\t'Signed correctly, dated 600 s ahead (advisory: fintoc-node refuses it, the other SDKs accept it)'
 replayed\t'The same signed delivery sent twice (advisory: de-duplicating is the app\'s choice)'
 all\t'Every kind above, with a table of verdicts'"
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l count -d 'Load mode: send N events, each with its own id and signature, then print a summary (statuses, errors, throughput, latency percentiles) instead of a line per delivery' -r
@@ -69,8 +69,9 @@ always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l livemode -d 'Mark the event as live mode (Stripe livemode=true, Fintoc mode=live)'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l print -d 'Print the exact request (method, URL, headers, body) and send nothing'
-complete -c whk -n "__fish_whk_using_subcommand trigger" -l json -d 'Print one JSON object per delivery on stdout'
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l json -d 'Print one JSON object per delivery on stdout (with --print: the request, {method, url, headers, body})'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l no-send -d 'With --save: write the fixture and send nothing'
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l force -d 'With --save: overwrite an existing fixture file (without it, whk never overwrites one)'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand events" -l provider -d 'Only this provider\'s events' -r -f -a "stripe\t''
 fintoc\t''"
@@ -98,8 +99,8 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -s f -l forward-to -d 'F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l forward-connect-to -d 'Forward Stripe Connect events (with a top-level `account`) here; defaults to --forward-to' -r -f
 complete -c whk -n "__fish_whk_using_subcommand listen" -l route -d 'Route event types to their own URL: \'TYPE_OR_GLOB=URL\' (repeatable; first match wins)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -s e -l events -d 'Forward only these event types (comma-separated, globs allowed); others are still recorded' -r
-complete -c whk -n "__fish_whk_using_subcommand listen" -s H -l headers -d 'Extra header on forwarded requests, \'Name: value\' (repeatable)' -r
-complete -c whk -n "__fish_whk_using_subcommand listen" -l connect-headers -d 'Extra header on forwarded Connect requests, \'Name: value\' (repeatable)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -s H -l headers -d 'Extra header on forwarded requests, \'Name: value\' (repeatable; \'K1: v1, K2: v2\' sets several)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l connect-headers -d 'Extra header on forwarded Connect requests, \'Name: value\' (repeatable; \'K1: v1, K2: v2\' sets several)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l verify-secret -d 'Also accept events signed with this provider secret: PROVIDER=SECRET (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l max-body -d 'Largest accepted body in bytes' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l client-timeout -d 'Seconds a client may take to send its request headers, and then its body, before a 408' -r
@@ -128,7 +129,7 @@ complete -c whk -n "__fish_whk_using_subcommand replay" -l override -d 'Replace 
 complete -c whk -n "__fish_whk_using_subcommand replay" -l add -d 'Set a field only where it is missing: PATH=VALUE (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l remove -d 'Remove a field: PATH (repeatable)' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l to -d 'Where to send: a port, host:port/path, /path or a full URL' -r
-complete -c whk -n "__fish_whk_using_subcommand replay" -s H -l header -d 'Extra request header, \'Name: value\' (repeatable)' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -s H -l header -d 'Extra request header, \'Name: value\' (repeatable; \'K1: v1, K2: v2\' sets several, as in the Stripe CLI)' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l timeout -d 'Seconds to wait for each answer' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l expect-status -d 'What counts as success: a code (200) or a class (2xx, 4xx)' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l secret -d 'Signing secret [env: WHK_SECRET]. Default: the local secret that `whk listen --print-secret` prints' -r

@@ -27,6 +27,8 @@ pub enum Exit {
     /// whk could not do its own work: its config folder, event log or a file it writes could not
     /// be used, or an internal step failed.
     Failure = 4,
+    /// The user cancelled an interactive prompt (Esc or Ctrl-C): the code a shell gives Ctrl-C.
+    Cancelled = 130,
 }
 
 impl Exit {

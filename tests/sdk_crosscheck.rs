@@ -1,7 +1,8 @@
 //! Every event whk generates must be accepted by the providers' official SDK verifiers, the code
-//! users' servers actually run: stripe-python and fintoc-python (tests/sdk/receiver.py) and
-//! stripe-node (tests/sdk/receiver.mjs). Each SDK sits behind a real HTTP server on loopback and is
-//! fed by the real whk binary, so headers, body bytes and signatures are checked exactly as sent.
+//! users' servers actually run: stripe-python and fintoc-python (tests/sdk/receiver.py), stripe-node
+//! and fintoc-node (tests/sdk/receiver.mjs). Each SDK sits behind a real HTTP server on loopback and
+//! is fed by the real whk binary, sent by `whk trigger` and forwarded by `whk listen`, so headers,
+//! body bytes and signatures are checked exactly as sent.
 //!
 //! `./scripts/test` installs the pinned SDKs and sets `WHK_SDK_PYTHON` and `WHK_SDK_NODE`.
 
@@ -9,6 +10,7 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -22,38 +24,77 @@ fn python_sdks_accept_every_event() {
 }
 
 #[test]
-fn stripe_node_accepts_every_stripe_event() {
-    assert!(sdk_dir().join("node_modules/stripe").is_dir(), "tests/sdk/node_modules lacks stripe: run ./scripts/test");
-    crosscheck(node_receiver(), Some("stripe"));
+fn node_sdks_accept_every_event() {
+    for package in ["stripe", "fintoc"] {
+        let installed = sdk_dir().join("node_modules").join(package).is_dir();
+        assert!(installed, "tests/sdk/node_modules lacks {package}: run ./scripts/test");
+    }
+    crosscheck(node_receiver(), None);
+}
+
+/// Every Fintoc event, sent to `whk listen` and forwarded by it, is accepted by fintoc-python and
+/// by fintoc-node: what listen re-signs and passes on is what Fintoc would send.
+#[test]
+fn fintoc_events_forwarded_by_listen_are_accepted_by_both_fintoc_sdks() {
+    let whk = Whk::new();
+    let events = whk.events(Some("fintoc"));
+    for receiver in [python_receiver(), node_receiver()] {
+        let receiver = Receiver::start(receiver);
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let state = tempfile::tempdir().expect("temporary folder");
+        let target = format!("127.0.0.1:{}/hook", receiver.port);
+        let mut listen = whk.command();
+        listen.args(["listen", "--port", &port.to_string(), "--secret", SECRET, "--forward-to", &target, "--log"]);
+        listen.arg(state.path().join("events.jsonl")).stdout(Stdio::null()).stderr(Stdio::null());
+        let listen = Running(listen.spawn().expect("start whk listen"));
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(10), "whk listen did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        for (_, kind) in &events {
+            let sent = whk.deliver(port, &[format!("fintoc:{kind}")], SECRET);
+            sent.unwrap_or_else(|e| panic!("whk listen refused it: {e}"));
+        }
+        let want = events.len();
+        while receiver.accepted() < want && started.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        drop(listen);
+        assert_eq!(
+            receiver.accepted(),
+            want,
+            "{} accepted too few forwarded events:\n{}",
+            receiver.program,
+            receiver.log()
+        );
+    }
 }
 
 /// `--tamper all` against endpoints that verify with the official SDKs: every must-refuse forgery
-/// is refused, so whk exits 0; the advisory kinds are reported, not failed.
+/// is refused, so whk exits 0; the advisory kinds are reported, not failed, and what each advisory
+/// row says about the SDK behind the receiver is what that SDK did.
 #[test]
 fn forged_events_are_refused_by_sdk_verifiers() {
     let whk = Whk::new();
-    for receiver in [python_receiver(), node_receiver()] {
+    for (receiver, runtime) in [(python_receiver(), "python"), (node_receiver(), "node")] {
         let receiver = Receiver::start(receiver);
         let target = format!("127.0.0.1:{}/hook", receiver.port);
-        let events: &[&str] = if receiver.program.contains("receiver.mjs") {
-            &["stripe:payout.failed"]
-        } else {
-            &["stripe:payout.failed", "fintoc:payment_intent.succeeded"]
-        };
-        for event in events {
+        for (event, provider) in [("stripe:payout.failed", "stripe"), ("fintoc:payment_intent.succeeded", "fintoc")] {
             let out =
                 whk.run(&["trigger", event, "--tamper", "all", "--forward-to", &target, "--secret", SECRET, "--json"]);
             let stdout = String::from_utf8_lossy(&out.stdout);
             assert!(out.status.success(), "{event} via {}: {stdout}\n{}", receiver.program, receiver.log());
             let rows: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
             assert_eq!(rows.len(), 8, "{stdout}");
+            let sdk = format!("{provider}-{runtime}");
             for row in &rows {
                 let statuses = row["statuses"].as_array().unwrap();
+                let claim = row["sdks"][sdk.as_str()].as_str().unwrap_or_else(|| panic!("no claim for {sdk}: {row}"));
+                let family = if claim == "accepts" { 2 } else { 4 };
+                assert!(statuses.iter().all(|s| s.as_u64().unwrap() / 100 == family), "{sdk}: {row}");
                 if row["must_refuse"] == true {
-                    assert!(statuses.iter().all(|s| s.as_u64().unwrap() / 100 == 4), "{row}");
-                } else {
-                    // The official SDKs accept future timestamps and replays, as documented.
-                    assert!(statuses.iter().all(|s| s.as_u64().unwrap() / 100 == 2), "{row}");
+                    assert_eq!(claim, "refuses", "{row}");
                 }
             }
         }
@@ -68,7 +109,7 @@ fn python_receiver() -> Command {
 
 fn node_receiver() -> Command {
     let mut receiver = Command::new(sdk_tool("WHK_SDK_NODE"));
-    // receiver.mjs imports `stripe`, which node resolves from the node_modules beside the script.
+    // receiver.mjs imports `stripe` and `fintoc`, which node resolves from the node_modules beside the script.
     receiver.arg(sdk_dir().join("receiver.mjs")).current_dir(sdk_dir());
     receiver
 }
@@ -115,13 +156,17 @@ impl Whk {
         Whk { config: tempfile::tempdir().expect("temporary folder") }
     }
 
-    fn run<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_whk"))
-            .args(args)
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_whk"));
+        command
             .env("WHK_CONFIG_DIR", self.config.path())
             .env_remove("WHK_TEMPLATES") // a developer's own templates would change the events
-            .output()
-            .expect("run whk")
+            .env_remove("WHK_SECRET");
+        command
+    }
+
+    fn run<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Output {
+        self.command().args(args).output().expect("run whk")
     }
 
     /// (provider, type) of every event `whk events --json` lists, of one provider or all.
@@ -188,10 +233,25 @@ impl Receiver {
         receiver
     }
 
+    /// How many events the SDK has accepted so far.
+    fn accepted(&self) -> usize {
+        fs::read_to_string(&self.log).unwrap_or_default().lines().filter(|line| line.starts_with("accepted ")).count()
+    }
+
     /// What the receiver said, less its `accepted …` lines: the SDKs' reasons for refusals, and any crash.
     fn log(&self) -> String {
         let log = fs::read_to_string(&self.log).unwrap_or_default();
         log.lines().filter(|line| !line.starts_with("accepted ")).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// A child process killed when dropped, so a failed assert never leaves it behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

@@ -125,7 +125,8 @@ Exit codes:
      --tamper: the endpoint accepted a forged event
   2  usage or input error
   3  could not connect, or the request timed out (with --count: for any of the N)
-  4  whk could not use its own files (config folder, local secret, event log)";
+  4  whk could not use its own files (config folder, local secret, event log)
+  130  the event picker was cancelled (Esc or Ctrl-C); nothing was sent";
 
 const EVENTS_HELP: &str = "\
 Examples:
@@ -234,7 +235,7 @@ pub struct TriggerArgs {
     #[command(flatten)]
     pub edits: EditArgs,
 
-    /// Extra request header, 'Name: value' (repeatable).
+    /// Extra request header, 'Name: value' (repeatable; 'K1: v1, K2: v2' sets several, as in the Stripe CLI).
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
 
@@ -246,7 +247,7 @@ pub struct TriggerArgs {
     #[arg(long)]
     pub print: bool,
 
-    /// Print one JSON object per delivery on stdout.
+    /// Print one JSON object per delivery on stdout (with --print: the request, {method, url, headers, body}).
     #[arg(long)]
     pub json: bool,
 
@@ -254,13 +255,17 @@ pub struct TriggerArgs {
     #[arg(long, value_name = "CODE|2xx|4xx", default_value = "2xx", conflicts_with = "tamper")]
     pub expect_status: crate::delivery::expect::ExpectStatus,
 
-    /// Also write the generated event to this fixture file (or folder) for `whk replay --file`.
+    /// Also write the generated event to this fixture file, or folder (created if missing; a path ending in / or without an extension is a folder), for `whk replay --file`.
     #[arg(long, value_name = "PATH", value_hint = ValueHint::AnyPath)]
     pub save: Option<PathBuf>,
 
     /// With --save: write the fixture and send nothing.
     #[arg(long, requires = "save")]
     pub no_send: bool,
+
+    /// With --save: overwrite an existing fixture file (without it, whk never overwrites one).
+    #[arg(long, requires = "save")]
+    pub force: bool,
 
     /// Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts).
     #[arg(long, value_enum, value_name = "KIND", conflicts_with = "print")]
@@ -402,11 +407,11 @@ pub struct ListenArgs {
     #[arg(long, short = 'e', value_delimiter = ',', value_name = "TYPES")]
     pub events: Vec<String>,
 
-    /// Extra header on forwarded requests, 'Name: value' (repeatable).
+    /// Extra header on forwarded requests, 'Name: value' (repeatable; 'K1: v1, K2: v2' sets several).
     #[arg(long = "headers", short = 'H', value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
 
-    /// Extra header on forwarded Connect requests, 'Name: value' (repeatable).
+    /// Extra header on forwarded Connect requests, 'Name: value' (repeatable; 'K1: v1, K2: v2' sets several).
     #[arg(long = "connect-headers", value_name = "NAME: VALUE")]
     pub connect_headers: Vec<String>,
 
@@ -585,7 +590,7 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "URL")]
     pub to: Option<String>,
 
-    /// Extra request header, 'Name: value' (repeatable).
+    /// Extra request header, 'Name: value' (repeatable; 'K1: v1, K2: v2' sets several, as in the Stripe CLI).
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
 

@@ -142,7 +142,95 @@ fn body_culprit(r: &Received, secret: &str) -> Option<String> {
             "the body was re-serialised (whitespace or key order changed) after signing: verify the raw request bytes, not parsed-and-dumped JSON".into(),
         );
     }
+    // The received keys may have been sorted or shuffled (a map that does not keep order): put
+    // them back in the order whk generates this event type in, then in the order the provider
+    // writes keys, and look for the signed bytes again.
+    let restored = [whk_order(&value, r.scheme), provider_order(&value, r.scheme, true)];
+    let candidates = restored.iter().flatten().flat_map(formats);
+    if candidates.into_iter().any(|candidate| candidate.as_slice() != body && fits(&candidate)) {
+        return Some(
+            "the body's keys were put in another order after signing (sorted, or parsed into a map that does not keep order); the provider signed them in its own order: verify the raw request bytes, not parsed-and-dumped JSON".into(),
+        );
+    }
     None
+}
+
+/// The value with its keys in the order of whk's own event of the same type (its template, built
+/// afresh), for events whk sent; None for a type whk does not know.
+fn whk_order(value: &Value, scheme: Scheme) -> Option<Value> {
+    let provider = crate::providers::Provider::ALL.into_iter().find(|p| p.scheme() == scheme)?;
+    let catalog = crate::event::catalog::Catalog::load(None).ok()?;
+    let template = catalog.resolve(value.get("type")?.as_str()?, Some(provider)).ok()?;
+    let options = crate::event::BuildOptions {
+        account: value.get("account").and_then(Value::as_str),
+        livemode: false,
+        api_version: value.get("api_version").and_then(Value::as_str).unwrap_or(crate::providers::DEFAULT_API_VERSION),
+        patches: &[],
+    };
+    let reference: Value = serde_json::from_slice(&crate::event::build(template, &options).ok()?.body).ok()?;
+    Some(reorder_like(value, &reference))
+}
+
+/// `value` with each object's keys in the order `reference` has them at the same place; keys the
+/// reference lacks follow, as they came. List items all follow the reference's first item.
+fn reorder_like(value: &Value, reference: &Value) -> Value {
+    match (value, reference) {
+        (Value::Object(map), Value::Object(like)) => {
+            let mut out = serde_json::Map::new();
+            for (key, like) in like {
+                if let Some(v) = map.get(key) {
+                    out.insert(key.clone(), reorder_like(v, like));
+                }
+            }
+            for (key, v) in map {
+                if !out.contains_key(key) {
+                    out.insert(key.clone(), v.clone());
+                }
+            }
+            Value::Object(out)
+        }
+        (Value::Array(items), Value::Array(like)) => match like.first() {
+            Some(like) => Value::Array(items.iter().map(|v| reorder_like(v, like)).collect()),
+            None => value.clone(),
+        },
+        _ => value.clone(),
+    }
+}
+
+/// The value with every object's keys in the order the provider sends them. Stripe writes `id`,
+/// then `object`, then the rest alphabetically, at every level. Fintoc's envelope is `id, type,
+/// mode, created_at, data, object`, and below it keys come shortest first, then bytewise (the
+/// order of its stored JSON). Standard Webhooks payloads have no fixed order: None.
+fn provider_order(value: &Value, scheme: Scheme, top: bool) -> Option<Value> {
+    const FINTOC_ENVELOPE: [&str; 6] = ["id", "type", "mode", "created_at", "data", "object"];
+    if scheme == Scheme::Standard {
+        return None;
+    }
+    let rank = |key: &str| -> (usize, usize, Vec<u8>) {
+        match scheme {
+            Scheme::Stripe => match key {
+                "id" => (0, 0, Vec::new()),
+                "object" => (1, 0, Vec::new()),
+                _ => (2, 0, key.as_bytes().to_vec()),
+            },
+            Scheme::Fintoc if top => {
+                (FINTOC_ENVELOPE.iter().position(|k| *k == key).unwrap_or(FINTOC_ENVELOPE.len()), 0, Vec::new())
+            }
+            _ => (0, key.len(), key.as_bytes().to_vec()),
+        }
+    };
+    Some(match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by_key(|(key, _)| rank(key));
+            let ordered = entries.into_iter().map(|(k, v)| Some((k.clone(), provider_order(v, scheme, false)?)));
+            Value::Object(ordered.collect::<Option<_>>()?)
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| provider_order(v, scheme, false)).collect::<Option<_>>()?)
+        }
+        other => other.clone(),
+    })
 }
 
 fn secret_culprit(r: &Received, secret: &str) -> Option<String> {
@@ -179,16 +267,19 @@ fn secret_culprit(r: &Received, secret: &str) -> Option<String> {
 
 /// The ways a framework commonly re-serialises JSON: compact, pretty, sorted keys, Python's spacing.
 fn reserialisations(value: &Value) -> Vec<Vec<u8>> {
-    let sorted = sort_keys(value);
-    let mut out = Vec::new();
-    for v in [value, &sorted] {
-        out.push(serde_json::to_vec(v).unwrap_or_default());
-        out.push(serde_json::to_vec_pretty(v).unwrap_or_default());
-        let mut python = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(&mut python, PythonFormatter);
-        if serde::Serialize::serialize(v, &mut ser).is_ok() {
-            out.push(python);
-        }
+    let mut out = formats(value);
+    out.extend(formats(&sort_keys(value)));
+    out
+}
+
+/// One value written compact, pretty (2 spaces, as Stripe sends it) and with Python's spacing.
+fn formats(value: &Value) -> Vec<Vec<u8>> {
+    let mut out =
+        vec![serde_json::to_vec(value).unwrap_or_default(), serde_json::to_vec_pretty(value).unwrap_or_default()];
+    let mut python = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut python, PythonFormatter);
+    if serde::Serialize::serialize(value, &mut ser).is_ok() {
+        out.push(python);
     }
     out
 }

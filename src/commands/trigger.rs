@@ -49,7 +49,8 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         Some(name) => name.clone(),
         None if crate::ui::picker::interactive() => match crate::ui::picker::pick_event(&catalog)? {
             Some(name) => name,
-            None => anyhow::bail!(UsageError("no event chosen".into())),
+            // A cancel is the user's choice, not an error: no message, the code a shell gives Ctrl-C.
+            None => return Ok(Exit::Cancelled),
         },
         None => anyhow::bail!(UsageError(
             "no event given: name one, e.g. `whk trigger payout.failed` (`whk events` lists them; on a terminal, `whk trigger` alone opens a picker)".into()
@@ -91,7 +92,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         },
     )?;
     if let Some(path) = &args.save {
-        let written = save_fixture(path, &event)?;
+        let written = save_fixture(path, &event, args.account.is_some(), args.force)?;
         eprintln!("saved {} to {}", event.event_type, written.display());
         if args.no_send {
             return Ok(Exit::Success);
@@ -111,7 +112,12 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     }
     let request = SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &headers)?;
     if args.print {
-        print!("{}", request.render());
+        if args.json {
+            println!("{}", request_json(&request));
+        } else {
+            // The newline ends the output for the terminal; it is not part of the signed body.
+            println!("{}", request.render());
+        }
         return Ok(Exit::Success);
     }
     let reporter = Reporter { json: args.json, expect: args.expect_status };
@@ -121,6 +127,19 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         Verdict::Unexpected => Ok(Exit::Refused),
         Verdict::Unreachable(err) => Err(err.into()),
     }
+}
+
+/// `--print --json`: the request as one object. Headers keep their order; the body is the exact
+/// signed text, so a script can send it as is.
+fn request_json(request: &SignedRequest) -> serde_json::Value {
+    let headers: serde_json::Map<String, serde_json::Value> =
+        request.headers.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+    serde_json::json!({
+        "method": "POST",
+        "url": request.url.as_str(),
+        "headers": headers,
+        "body": String::from_utf8_lossy(&request.body),
+    })
 }
 
 /// Load mode sends many generated events; the one-event flags make no sense with it.
@@ -143,18 +162,59 @@ fn check_load_flags(args: &TriggerArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes the event as a fixture: the exact body on one line. A folder gets `<provider>.<type>.json`.
-fn save_fixture(path: &Path, event: &BuiltEvent) -> Result<PathBuf> {
-    let file = if path.is_dir() {
-        path.join(format!("{}.{}.json", event.provider, event.event_type))
-    } else {
-        path.to_path_buf()
-    };
+/// Writes the event as a fixture: the exact body on one line. A folder (made if missing) gets
+/// `<provider>.<type>[.connect].json`, numbered `.2`, `.3`, … when taken, so a save never replaces
+/// another; a file path is overwritten only with `--force`.
+fn save_fixture(path: &Path, event: &BuiltEvent, connect: bool, force: bool) -> Result<PathBuf> {
     let mut bytes = event.body.clone();
     bytes.push(b'\n');
-    std::fs::write(&file, bytes)
-        .map_err(|e| UsageError(format!("cannot write the fixture {}: {e} (check the --save path)", file.display())))?;
-    Ok(file)
+    let ends_in_separator = path.as_os_str().to_string_lossy().ends_with(std::path::is_separator);
+    let is_folder = path.is_dir() || ends_in_separator || (path.extension().is_none() && !path.exists());
+    let folder = if is_folder { path } else { path.parent().unwrap_or(Path::new("")) };
+    if !folder.as_os_str().is_empty() {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| UsageError(format!("cannot create the fixture folder {}: {e}", folder.display())))?;
+    }
+    if !is_folder {
+        write_fixture(path, &bytes, force)?.then_some(()).ok_or_else(|| {
+            UsageError(format!(
+                "{} already exists: pass --force to overwrite it, or --save another path",
+                path.display()
+            ))
+        })?;
+        return Ok(path.to_path_buf());
+    }
+    let stem = format!("{}.{}{}", event.provider, event.event_type, if connect { ".connect" } else { "" });
+    for n in 1.. {
+        let name = if n == 1 { format!("{stem}.json") } else { format!("{stem}.{n}.json") };
+        let file = path.join(name);
+        if write_fixture(&file, &bytes, force)? {
+            return Ok(file);
+        }
+    }
+    unreachable!("some numbered name is free")
+}
+
+/// Writes a new file (or, with `force`, any file); false when it exists and `force` is off.
+/// `create_new` makes the check and the creation one step, so a concurrent save cannot be lost.
+fn write_fixture(file: &Path, bytes: &[u8], force: bool) -> Result<bool> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    match options.open(file) {
+        Ok(mut out) => {
+            out.write_all(bytes)
+                .map_err(|e| UsageError(format!("cannot write the fixture {}: {e}", file.display())))?;
+            Ok(true)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(err) => Err(UsageError(format!("cannot write the fixture {}: {err}", file.display())).into()),
+    }
 }
 
 /// One forged kind's outcome.
@@ -194,8 +254,7 @@ fn forged(
                 (format!("ACCEPTED a forged event: {}", kind.danger()), false)
             }
             (true, false) => (format!("answered {last}, not a 4xx: a forged event must be refused with a 4xx"), false),
-            (false, _) if (200..300).contains(&last) => (format!("advisory: {}", kind.danger()), true),
-            (false, _) => (format!("advisory: refused ({last}), stricter than the official SDKs; fine"), true),
+            (false, _) => (kind.advisory_verdict(event.provider, (200..300).contains(&last), last), true),
         };
         rows.push(ForgedRow { kind, statuses, verdict, ok });
     }
@@ -206,6 +265,9 @@ fn forged(
                 serde_json::json!({
                     "type": shown.event_type, "id": shown.id, "url": url.as_str(), "tamper": row.kind.name(),
                     "must_refuse": row.kind.must_refuse(), "statuses": row.statuses, "verdict": row.verdict, "ok": row.ok,
+                    "sdks": row.kind.sdk_verdicts(event.provider).into_iter()
+                        .map(|(sdk, accepts)| (sdk.to_string(), serde_json::json!(if accepts { "accepts" } else { "refuses" })))
+                        .collect::<serde_json::Map<_, _>>(),
                 })
             );
         }

@@ -218,8 +218,33 @@ impl Resolved<String> {
 
 fn or_local(configured: Option<Resolved<String>>) -> anyhow::Result<Resolved<String>> {
     match configured {
-        Some(secret) => Ok(secret),
+        Some(secret) => {
+            warn_if_api_key(&secret);
+            Ok(secret)
+        }
         None => Ok(Resolved { value: crate::config::secret::local_secret()?, source: Source::BuiltIn }),
+    }
+}
+
+/// The prefix of a Stripe or Fintoc API key (secret, restricted or publishable), if `secret` has one.
+pub fn api_key_prefix(secret: &str) -> Option<&'static str> {
+    ["sk_", "rk_", "pk_"].into_iter().find(|prefix| secret.starts_with(prefix))
+}
+
+/// An API key pasted where the webhook signing secret belongs signs fine and verifies nothing the
+/// app will accept, so say so, once per run, without echoing the key. Other shapes are left alone:
+/// Standard Webhooks and hand-made secrets are legitimate.
+fn warn_if_api_key(secret: &Resolved<String>) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    if let Some(prefix) = api_key_prefix(&secret.value) {
+        WARNED.call_once(|| {
+            crate::ui::console::warn(&format!(
+                "the secret from {} starts with `{prefix}`, like an API key, not a webhook signing secret; \
+                 a signing secret looks like `whsec_…` (your endpoint's signing secret in the provider's \
+                 dashboard, or `whk listen --print-secret`). Using it anyway.",
+                secret.source
+            ))
+        });
     }
 }
 

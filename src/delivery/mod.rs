@@ -10,4 +10,4 @@ pub mod tamper;
 pub mod target;
 
 pub use client::{Answer, Client, TlsSettings};
-pub use request::{parse_header, DeliveryError, SignedRequest};
+pub use request::{parse_header, split_header_list, DeliveryError, SignedRequest};

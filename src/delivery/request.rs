@@ -72,6 +72,26 @@ impl SignedRequest {
     }
 }
 
+/// Splits one `-H` value into the headers it holds: `'Name: value'`, or the Stripe CLI's list form
+/// `'Key1:Value1, Key2:Value2'`. A comma starts a new header only where a header name and `:`
+/// follow it, so a value with commas of its own (`Accept: a/b, c/d`, an HTTP date) stays whole.
+pub fn split_header_list(raw: &str) -> Vec<&str> {
+    let starts_header = |rest: &str| {
+        let rest = rest.trim_start();
+        rest.split_once(':').is_some_and(|(name, _)| HeaderName::from_bytes(name.as_bytes()).is_ok())
+    };
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, _) in raw.match_indices(',') {
+        if starts_header(&raw[at + 1..]) {
+            parts.push(raw[start..at].trim());
+            start = at + 1;
+        }
+    }
+    parts.push(raw[start..].trim());
+    parts
+}
+
 /// Parses `-H 'Name: value'`, refusing what HTTP cannot carry (CR/LF injection, bad names).
 pub fn parse_header(raw: &str) -> Result<(String, String), crate::UsageError> {
     let bad = |why: &str| crate::UsageError(format!("bad header `{raw}`: {why} (write it as 'Name: value')"));
@@ -81,6 +101,23 @@ pub fn parse_header(raw: &str) -> Result<(String, String), crate::UsageError> {
     HeaderValue::from_str(value)
         .map_err(|_| bad("the value has characters HTTP does not allow, such as a line break"))?;
     Ok((name.to_string(), value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_header_list;
+
+    #[test]
+    fn a_comma_splits_only_before_another_header() {
+        assert_eq!(split_header_list("Key1:Value1, Key2:Value2"), ["Key1:Value1", "Key2:Value2"]);
+        assert_eq!(split_header_list("X-A: 1,X-B: 2, X-C: 3"), ["X-A: 1", "X-B: 2", "X-C: 3"]);
+        assert_eq!(split_header_list("Accept: text/html, application/json"), ["Accept: text/html, application/json"]);
+        assert_eq!(
+            split_header_list("X-Date: Mon, 01 Jan 2026 10:00:00 GMT"),
+            ["X-Date: Mon, 01 Jan 2026 10:00:00 GMT"]
+        );
+        assert_eq!(split_header_list("X-Only: one"), ["X-Only: one"]);
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

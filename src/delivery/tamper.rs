@@ -24,7 +24,7 @@ pub enum TamperKind {
     MissingSignature,
     /// A signature header that cannot be parsed.
     MalformedSignature,
-    /// Signed correctly, dated in the future (advisory: the SDKs accept it).
+    /// Signed correctly, dated 600 s ahead (advisory: fintoc-node refuses it, the other SDKs accept it).
     FutureTimestamp,
     /// The same signed delivery sent twice (advisory: de-duplicating is the app's choice).
     Replayed,
@@ -76,14 +76,63 @@ impl TamperKind {
             TamperKind::ModifiedBody => {
                 "the endpoint verifies something other than the raw body it acts on: an attacker can change amounts or ids"
             }
-            TamperKind::FutureTimestamp => {
-                "accepted, as the official Stripe and Fintoc Python SDKs do; refuse it only if you compare timestamps both ways"
-            }
+            TamperKind::FutureTimestamp => "the endpoint accepts a signature dated ahead of its clock",
             TamperKind::Replayed => {
                 "the same delivery was accepted twice: fine if the handler de-duplicates on the event id, a double charge if not"
             }
             TamperKind::All => "",
         }
+    }
+}
+
+/// The official verifiers of each provider, by the name users install them under.
+fn official_sdks(provider: Provider) -> &'static [&'static str] {
+    match provider {
+        Provider::Stripe => &["stripe-node", "stripe-python"],
+        Provider::Fintoc => &["fintoc-node", "fintoc-python"],
+    }
+}
+
+impl TamperKind {
+    /// Each official SDK of `provider` and whether its verifier accepts this forgery with the
+    /// default 300 s tolerance. Only the timestamp checks differ: stripe-node, stripe-python and
+    /// fintoc-python refuse only old timestamps, fintoc-node's `verifyHeader` compares
+    /// `|now - t|` and so also refuses one 600 s ahead. No verifier remembers deliveries.
+    pub fn sdk_verdicts(self, provider: Provider) -> Vec<(&'static str, bool)> {
+        let accepts = |sdk: &str| match self {
+            TamperKind::FutureTimestamp => sdk != "fintoc-node",
+            TamperKind::Replayed => true,
+            _ => false,
+        };
+        official_sdks(provider).iter().map(|sdk| (*sdk, accepts(sdk))).collect()
+    }
+
+    /// The verdict on an advisory kind, naming which official SDKs agree with the endpoint's answer.
+    pub fn advisory_verdict(self, provider: Provider, accepted: bool, last: u16) -> String {
+        let verdicts = self.sdk_verdicts(provider);
+        let (agree, disagree): (Vec<_>, Vec<_>) = verdicts.iter().partition(|(_, accepts)| *accepts == accepted);
+        let names = |list: &[&(&str, bool)]| list.iter().map(|(sdk, _)| *sdk).collect::<Vec<_>>().join(" and ");
+        let answer = if accepted { "accepted".to_string() } else { format!("refused ({last})") };
+        let mut verdict = format!("advisory: {answer}");
+        if !agree.is_empty() {
+            verdict.push_str(&format!(", as {} would", names(&agree)));
+        }
+        if !disagree.is_empty() {
+            let other = if accepted { "refuses" } else { "accepts" };
+            verdict.push_str(&format!("; {} {other} it", names(&disagree)));
+        }
+        match (self, accepted) {
+            (TamperKind::Replayed, true) => verdict.push_str(&format!(": {}", self.danger())),
+            (TamperKind::FutureTimestamp, true) if !disagree.is_empty() => verdict.push_str(
+                ": if this endpoint verifies with fintoc-node, its tolerance check is off; either way refusing \
+                 timestamps more than 300 s ahead is safer",
+            ),
+            (TamperKind::FutureTimestamp, true) => {
+                verdict.push_str(": refuse it only if you compare timestamps both ways")
+            }
+            _ => verdict.push_str("; fine"),
+        }
+        verdict
     }
 }
 
@@ -184,5 +233,18 @@ mod tests {
         assert!(matches!(check(TamperKind::FutureTimestamp), Some(Ok(()))));
         assert!(matches!(check(TamperKind::Replayed), Some(Ok(()))));
         assert_eq!(forge(TamperKind::Replayed, Provider::Fintoc, "whsec_s", now, url, body, &[]).len(), 2);
+    }
+
+    #[test]
+    fn advisory_verdicts_name_the_sdks_that_agree() {
+        let future = TamperKind::FutureTimestamp;
+        assert_eq!(future.sdk_verdicts(Provider::Fintoc), [("fintoc-node", false), ("fintoc-python", true)]);
+        assert_eq!(future.sdk_verdicts(Provider::Stripe), [("stripe-node", true), ("stripe-python", true)]);
+        let fintoc_accepted = future.advisory_verdict(Provider::Fintoc, true, 200);
+        assert!(fintoc_accepted.starts_with("advisory: accepted, as fintoc-python would; fintoc-node refuses it"));
+        let fintoc_refused = future.advisory_verdict(Provider::Fintoc, false, 400);
+        assert!(fintoc_refused.starts_with("advisory: refused (400), as fintoc-node would; fintoc-python accepts it"));
+        assert!(!future.advisory_verdict(Provider::Stripe, true, 200).contains("refuses"));
+        assert!(TamperKind::StaleTimestamp.sdk_verdicts(Provider::Fintoc).iter().all(|(_, accepts)| !accepts));
     }
 }

@@ -30,7 +30,7 @@ pub struct BuiltEvent {
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error("--account is for Stripe Connect events; {1} is a {0} event ({0} has no connected accounts)")]
-    NoConnectedAccounts(Provider, String),
+    NoConnectedAccounts(&'static str, String),
     #[error("`{0}` is not a connected account id: Stripe account ids look like acct_1Nv0FGQ9RKHgCVdK")]
     BadAccount(String),
     #[error("{origin}: {cause}")]
@@ -70,7 +70,7 @@ pub fn build_at(template: &Template, options: &BuildOptions, created: SystemTime
 fn check_account(template: &Template, options: &BuildOptions) -> Result<(), BuildError> {
     if let Some(account) = options.account {
         if !template.provider.has_connected_accounts() {
-            return Err(BuildError::NoConnectedAccounts(template.provider, template.event_type.clone()));
+            return Err(BuildError::NoConnectedAccounts(template.provider.title(), template.event_type.clone()));
         }
         let valid = account
             .strip_prefix("acct_")

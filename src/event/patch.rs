@@ -25,6 +25,10 @@ pub enum PatchError {
     Missing { path: String, segment: String, hint: String },
     #[error("`{path}`: `{segment}` is inside {kind}, which has no fields; the path does not fit this event")]
     NotContainer { path: String, segment: String, kind: &'static str },
+    #[error("--add {path}: `{path}` already exists (it is {existing}); --add only creates missing fields: to replace it, use --override {path}={value}")]
+    AlreadyExists { path: String, existing: String, value: String },
+    #[error("--add {path}: `{segment}` does not exist in this event, and --add creates only the last part of a path: add the whole object instead, --add '{whole}'")]
+    MissingParent { path: String, segment: String, whole: String },
     #[error("`{path}`: index {index} is past the end of a list of {len}")]
     OutOfRange { path: String, index: usize, len: usize },
 }
@@ -68,8 +72,13 @@ pub fn apply(event: &mut Value, resource_path: &[&str], patch: &Patch) -> Result
     }
     let (last, parents) = segments.split_last().expect("split on '.' yields at least one segment");
     let mut node = event;
-    for segment in parents {
-        node = child(node, segment, path)?;
+    for (depth, segment) in parents.iter().enumerate() {
+        node = match (patch, child(node, segment, path)) {
+            (Patch::Add(_, value), Err(PatchError::Missing { .. })) => {
+                return Err(missing_parent(path, &segments, depth, value));
+            }
+            (_, found) => found?,
+        };
     }
     match (patch, node) {
         (Patch::Override(_, value), parent) => *child(parent, last, path)? = value.clone(),
@@ -80,15 +89,20 @@ pub fn apply(event: &mut Value, resource_path: &[&str], patch: &Patch) -> Result
             let index = index(last, items.len(), path)?;
             items.remove(index);
         }
-        (Patch::Add(_, value), Value::Object(map)) => {
-            map.entry(last.to_string()).or_insert_with(|| value.clone());
-        }
+        (Patch::Add(_, value), Value::Object(map)) => match map.get(*last) {
+            Some(existing) => return Err(already_exists(path, existing, value)),
+            None => {
+                map.insert(last.to_string(), value.clone());
+            }
+        },
         (Patch::Add(_, value), Value::Array(items)) => {
-            // Appending is the only way to add to a list; an existing index is left alone.
+            // Appending is the only way to add to a list.
             let i: usize = last.parse().map_err(|_| missing(path, last, false))?;
-            if i == items.len() {
+            if i < items.len() {
+                return Err(already_exists(path, &items[i], value));
+            } else if i == items.len() {
                 items.push(value.clone());
-            } else if i > items.len() {
+            } else {
                 return Err(PatchError::OutOfRange { path: path.clone(), index: i, len: items.len() });
             }
         }
@@ -131,6 +145,37 @@ fn missing(path: &str, segment: &str, suggest_add: bool) -> PatchError {
     PatchError::Missing { path: path.to_string(), segment: segment.to_string(), hint }
 }
 
+/// `--add` on a field that is there: adding would silently do nothing, so say what would work.
+fn already_exists(path: &str, existing: &Value, value: &Value) -> PatchError {
+    let mut existing = existing.to_string();
+    if existing.chars().count() > 60 {
+        existing = format!("{}…", existing.chars().take(60).collect::<String>());
+    }
+    PatchError::AlreadyExists { path: path.to_string(), existing, value: shell_value(value) }
+}
+
+/// `--add a.b.c=1` where `a.b` is missing: the advice is one `--add` of the missing part as a whole
+/// object, `a.b={"c":1}`, written with the path as the user wrote it.
+fn missing_parent(path: &str, segments: &[&str], depth: usize, value: &Value) -> PatchError {
+    let below = &segments[depth + 1..];
+    let whole = below.iter().rev().fold(value.clone(), |inner, key| serde_json::json!({ *key: inner }));
+    let typed: Vec<&str> = path.split('.').collect();
+    let kept = typed.len() - below.len();
+    PatchError::MissingParent {
+        path: path.to_string(),
+        segment: segments[depth].to_string(),
+        whole: format!("{}={whole}", typed[..kept].join(".")),
+    }
+}
+
+/// A value as it would be typed after `PATH=`: strings bare, everything else as JSON.
+fn shell_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 fn not_container(path: &str, segment: &str, value: &Value) -> PatchError {
     let kind = match value {
         Value::Null => "null",
@@ -170,7 +215,6 @@ mod tests {
         apply(&mut e, RES, &Patch::Override("amount".into(), json!(9))).unwrap();
         apply(&mut e, RES, &Patch::Override("items.0.q".into(), json!(3))).unwrap();
         apply(&mut e, RES, &Patch::Add("metadata.k".into(), json!("v"))).unwrap();
-        apply(&mut e, RES, &Patch::Add("amount".into(), json!(100))).unwrap();
         apply(&mut e, RES, &Patch::Add("items.1".into(), json!({"q": 2}))).unwrap();
         apply(&mut e, RES, &Patch::Remove("n".into())).unwrap();
         apply(&mut e, RES, &Patch::Override("event.id".into(), json!("evt_2"))).unwrap();
@@ -190,6 +234,24 @@ mod tests {
         let err = apply(&mut e, RES, &Patch::Remove("items.4".into())).unwrap_err();
         assert_eq!(err, PatchError::OutOfRange { path: "items.4".into(), index: 4, len: 1 });
         assert!(matches!(apply(&mut e, RES, &Patch::Remove("a..b".into())), Err(PatchError::EmptyPath(_))));
+        assert_eq!(e, event(), "a failed patch changes nothing");
+    }
+
+    #[test]
+    fn add_says_when_it_would_do_nothing_and_what_works_instead() {
+        let mut e = event();
+        let err = apply(&mut e, RES, &Patch::Add("amount".into(), json!(100))).unwrap_err().to_string();
+        assert!(err.contains("`amount` already exists (it is 1)") && err.contains("--override amount=100"), "{err}");
+        let err = apply(&mut e, RES, &Patch::Add("items.0".into(), json!(5))).unwrap_err().to_string();
+        assert!(err.contains("already exists") && err.contains("--override items.0=5"), "{err}");
+        let err = apply(&mut e, RES, &Patch::Add("nonexist.deep".into(), json!(1))).unwrap_err().to_string();
+        assert!(
+            err.contains("--add creates only the last part") && err.contains(r#"--add 'nonexist={"deep":1}'"#),
+            "{err}"
+        );
+        assert!(!err.contains("use --add to create"), "{err}");
+        let err = apply(&mut e, RES, &Patch::Add("metadata.a.b".into(), json!("x"))).unwrap_err().to_string();
+        assert!(err.contains(r#"--add 'metadata.a={"b":"x"}'"#), "{err}");
         assert_eq!(e, event(), "a failed patch changes nothing");
     }
 }

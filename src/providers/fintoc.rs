@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::EventParts;
 
-pub const DELIVERY_HEADERS: &[(&str, &str)] =
-    &[("Content-Type", "application/json"), ("User-Agent", "Fintoc-Webhooks/1.0"), ("Accept", "*/*")];
+/// What Fintoc documents for a delivery besides `Fintoc-Signature`; nothing else is sent.
+pub const DELIVERY_HEADERS: &[(&str, &str)] = &[("Content-Type", "application/json")];
 
 /// Event, link, account and movement ids are 16 characters long; newer resources use 27 (KSUID).
 pub fn id_length(prefix: &str) -> usize {

@@ -51,6 +51,14 @@ impl Provider {
         }
     }
 
+    /// The provider's name in a sentence: `Stripe`, `Fintoc`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Provider::Stripe => "Stripe",
+            Provider::Fintoc => "Fintoc",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<Provider> {
         Provider::ALL.into_iter().find(|p| p.name().eq_ignore_ascii_case(name))
     }

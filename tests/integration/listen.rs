@@ -25,6 +25,7 @@ fn every_event_goes_trigger_to_listen_to_app_byte_identical_and_resigned() {
         let run = listen.whk().args(["trigger", &name, "--forward-to", &listen.url(), "--print"]).run().expect(0);
         let out = run.stdout();
         let (head, body) = out.split_once("\n\n").unwrap();
+        let body = body.strip_suffix('\n').expect("--print output ends with a newline");
         // Send the printed request ourselves so the exact bytes are known.
         let headers: Vec<(&str, &str)> = head.lines().skip(1).filter_map(|l| l.split_once(": ")).collect();
         let answer = post(listen.port, &headers, body.as_bytes());

@@ -2,6 +2,8 @@
 
 mod config;
 mod events;
+mod fintoc;
+mod input;
 mod inspector_browser;
 mod listen;
 mod load;

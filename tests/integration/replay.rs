@@ -106,7 +106,7 @@ fn fixture_files_single_array_and_json_lines() {
             .args(["trigger", event, "--print", "--secret", SECRET, "--forward-to", &sink_url])
             .run()
             .expect(0);
-        run.stdout().split_once("\n\n").unwrap().1.to_string()
+        run.stdout().split_once("\n\n").unwrap().1.trim_end_matches('\n').to_string()
     };
     let (a, b, c) = (fixture("payout.failed"), fixture("fintoc:refund.failed"), fixture("link.created"));
     let single = write_file(dir.path(), "single.json", &format!("  {a}\n"));

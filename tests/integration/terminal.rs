@@ -112,14 +112,59 @@ fn the_picker_filters_the_catalog_and_sends_the_chosen_event() {
 }
 
 #[test]
-fn escape_closes_the_picker_without_sending() {
+fn escape_cancels_the_picker_quietly_with_exit_130() {
+    for key in ["Escape", "C-c"] {
+        let sink = Sink::start(200);
+        let tmux = Tmux::start(&format!("whk trigger --secret {SECRET} --forward-to {}", sink.url("/")), &[]);
+        tmux.wait_for("Event to send");
+        tmux.press(key);
+        let screen = tmux.wait_for("[exit ");
+        assert!(screen.contains("[exit 130]"), "{key}: {screen}");
+        assert!(!screen.contains("error"), "{key}: a cancel is not an error: {screen}");
+        assert!(sink.received().is_empty());
+    }
+}
+
+#[test]
+fn the_picker_opens_on_the_first_row_and_ranks_names_that_start_with_the_query_first() {
     let sink = Sink::start(200);
-    let tmux = Tmux::start(&format!("whk trigger --secret {SECRET} --forward-to {}", sink.url("/")), &[]);
-    tmux.wait_for("Event to send");
-    tmux.press("Escape");
+    let tmux = Tmux::start(&format!("whk trigger --secret {SECRET} --forward-to {}", sink.url("/hook")), &[]);
+    let screen = tmux.wait_for("Event to send");
+    let first = screen.lines().nth(1).unwrap_or_default();
+    assert!(first.starts_with("❯ stripe  account.application.deauthorized"), "first row selected: {screen}");
+    tmux.type_text("link");
+    let screen = tmux.wait_for("› link");
+    let first = screen.lines().nth(1).unwrap_or_default();
+    assert!(first.starts_with("❯ fintoc  link.created  "), "{screen}");
+    let financial = screen.lines().position(|l| l.contains("financial_connections"));
+    let credentials = screen.lines().position(|l| l.contains("link.credentials_changed")).unwrap();
+    assert!(financial.is_none_or(|f| f > credentials), "{screen}");
+    // One key at a time: the terminal is in cooked mode between two reads, where a queued
+    // backspace would be eaten by the line discipline.
+    for left in ["› lin", "› li", "› l"] {
+        tmux.press("BSpace");
+        let started = Instant::now();
+        while !tmux.screen(false).lines().next().unwrap_or_default().trim_end().ends_with(left) {
+            assert!(started.elapsed() < Duration::from_secs(30), "no {left:?}: {}", tmux.screen(false));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    tmux.press("BSpace");
+    let started = Instant::now();
+    while !tmux
+        .screen(false)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .starts_with("❯ stripe  account.application.deauthorized")
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "the query was not cleared: {}", tmux.screen(false));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tmux.press("Enter");
     let screen = tmux.wait_for("[exit ");
-    assert!(screen.contains("no event chosen") && screen.contains("[exit 2]"), "{screen}");
-    assert!(sink.received().is_empty());
+    assert!(screen.contains("[exit 0]"), "Enter on the first row sends it: {screen}");
+    assert_eq!(sink.received()[0].json()["type"], "account.application.deauthorized");
 }
 
 #[test]
