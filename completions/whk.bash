@@ -643,7 +643,7 @@ _whk() {
                     return 0
                     ;;
                 --tamper)
-                    COMPREPLY=($(compgen -W "bad-signature wrong-secret stale-timestamp modified-body missing-signature malformed-signature future-timestamp replayed all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "genuine bad-signature wrong-secret stale-timestamp modified-body missing-signature malformed-signature future-timestamp replayed all" -- "${cur}"))
                     return 0
                     ;;
                 --count)

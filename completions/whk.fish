@@ -50,7 +50,8 @@ complete -c whk -n "__fish_whk_using_subcommand trigger" -s H -l header -d 'Extr
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l timeout -d 'Seconds to wait for the endpoint\'s answer' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l expect-status -d 'What counts as success: a code (200) or a class (2xx, 4xx)' -r
 complete -c whk -n "__fish_whk_using_subcommand trigger" -l save -d 'Also write the generated event to this fixture file, or folder (created if missing; a path ending in / or without an extension is a folder), for `whk replay --file`' -r -F
-complete -c whk -n "__fish_whk_using_subcommand trigger" -l tamper -d 'Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts)' -r -f -a "bad-signature\t'The signature is replaced by another of the same shape'
+complete -c whk -n "__fish_whk_using_subcommand trigger" -l tamper -d 'Send a forged delivery the endpoint must refuse (or `all` of them, with a table of verdicts)' -r -f -a "genuine\t'The event as the provider sends it, correctly signed: the control, which must get a 2xx'
+bad-signature\t'The signature is replaced by another of the same shape'
 wrong-secret\t'Signed correctly, but with a secret the endpoint does not know'
 stale-timestamp\t'Signed correctly, with a timestamp older than the 300 s tolerance'
 modified-body\t'Signed, then the body was changed'

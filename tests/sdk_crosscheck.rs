@@ -86,7 +86,7 @@ fn forged_events_are_refused_by_sdk_verifiers() {
             let stdout = String::from_utf8_lossy(&out.stdout);
             assert!(out.status.success(), "{event} via {}: {stdout}\n{}", receiver.program, receiver.log());
             let rows: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-            assert_eq!(rows.len(), 8, "{stdout}");
+            assert_eq!(rows.len(), 9, "{stdout}");
             let sdk = format!("{provider}-{runtime}");
             for row in &rows {
                 let statuses = row["statuses"].as_array().unwrap();
@@ -273,6 +273,34 @@ fn sdk_tool(var: &str) -> PathBuf {
 
 fn sdk_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk")
+}
+
+/// The commonest Stripe integration bug: an Express app that parses the body (`express.json()`)
+/// and verifies `JSON.stringify(req.body)` instead of the raw bytes. Stripe pretty-prints its
+/// bodies, so the re-serialised text never matches the signature; whk sends the same bytes, so
+/// stripe-node refuses every Stripe event at such an app, and `--tamper` names the cause.
+#[test]
+fn an_app_that_verifies_a_reserialised_body_is_caught() {
+    let whk = Whk::new();
+    let mut careless = node_receiver();
+    careless.env("WHK_RECEIVER_MODE", "reserialize");
+    let receiver = Receiver::start(careless);
+    let events = whk.events(Some("stripe"));
+    assert!(!events.is_empty());
+    for (_, event) in &events {
+        let args = [format!("stripe:{event}")];
+        let err = whk.deliver(receiver.port, &args, SECRET).expect_err("a re-serialising app must refuse");
+        assert!(err.contains("400"), "{event}: {err}");
+    }
+    assert_eq!(receiver.accepted(), 0, "{}", receiver.log());
+    assert!(receiver.log().contains("No signatures found matching the expected signature"), "{}", receiver.log());
+
+    let target = format!("127.0.0.1:{}/hook", receiver.port);
+    let out =
+        whk.run(&["trigger", "stripe:payout.failed", "--tamper", "all", "--forward-to", &target, "--secret", SECRET]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("REFUSED (400)") && stdout.contains("re-serialised body"), "{stdout}");
 }
 
 /// The CI example (examples/ci) passes against the SDK-verifying receiver and fails, naming the

@@ -114,9 +114,10 @@ Load mode (--count): every event is generated with fresh ids and signed on its o
 terminal; the summary gives the answers by status, errors by kind, throughput and latency
 p50/p90/p99/max (--json: one object). Memory stays flat however large N is.
 
-Forged deliveries (--tamper): bad-signature, wrong-secret, stale-timestamp, modified-body,
-missing-signature and malformed-signature must be refused with a 4xx; future-timestamp and replayed
-are advisory (the official SDKs may rightly accept them) and never fail the run.
+Forged deliveries (--tamper): genuine (the control, correctly signed) must be accepted with a 2xx;
+bad-signature, wrong-secret, stale-timestamp, modified-body, missing-signature and
+malformed-signature must be refused with a 4xx; future-timestamp and replayed are advisory (the
+official SDKs may rightly accept them) and never fail the run.
 
 Exit codes:
   0  delivered and the endpoint answered 2xx (--expect-status sets another; with --tamper: every

@@ -248,13 +248,14 @@ fn forged(
         }
         let refused = statuses.iter().all(|s| (400..500).contains(s));
         let last = *statuses.last().expect("every kind sends at least one request");
+        let accepted = (200..300).contains(&last);
         let (verdict, ok) = match (kind.must_refuse(), refused) {
+            _ if kind.must_accept() && accepted => ("accepted, as it must".to_string(), true),
+            _ if kind.must_accept() => (format!("REFUSED ({last}): {}", kind.danger()), false),
             (true, true) => ("refused, as it must".to_string(), true),
-            (true, false) if (200..300).contains(&last) => {
-                (format!("ACCEPTED a forged event: {}", kind.danger()), false)
-            }
+            (true, false) if accepted => (format!("ACCEPTED a forged event: {}", kind.danger()), false),
             (true, false) => (format!("answered {last}, not a 4xx: a forged event must be refused with a 4xx"), false),
-            (false, _) => (kind.advisory_verdict(event.provider, (200..300).contains(&last), last), true),
+            (false, _) => (kind.advisory_verdict(event.provider, accepted, last), true),
         };
         rows.push(ForgedRow { kind, statuses, verdict, ok });
     }
@@ -264,7 +265,7 @@ fn forged(
                 "{}",
                 serde_json::json!({
                     "type": shown.event_type, "id": shown.id, "url": url.as_str(), "tamper": row.kind.name(),
-                    "must_refuse": row.kind.must_refuse(), "statuses": row.statuses, "verdict": row.verdict, "ok": row.ok,
+                    "must_refuse": row.kind.must_refuse(), "must_accept": row.kind.must_accept(), "statuses": row.statuses, "verdict": row.verdict, "ok": row.ok,
                     "sdks": row.kind.sdk_verdicts(event.provider).into_iter()
                         .map(|(sdk, accepts)| (sdk.to_string(), serde_json::json!(if accepts { "accepts" } else { "refuses" })))
                         .collect::<serde_json::Map<_, _>>(),

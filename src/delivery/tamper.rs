@@ -1,5 +1,6 @@
 //! Forged deliveries for `whk trigger --tamper`: requests an endpoint that verifies signatures must
-//! refuse, plus two advisory kinds the official SDKs may rightly accept.
+//! refuse, two advisory kinds the official SDKs may rightly accept, and the genuine event as the
+//! control an endpoint must accept (one that refuses everything verifies nothing useful).
 
 use rand::distributions::{Alphanumeric, DistString};
 use rand::Rng;
@@ -12,6 +13,8 @@ const SKEW: i64 = 600;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum TamperKind {
+    /// The event as the provider sends it, correctly signed: the control, which must get a 2xx.
+    Genuine,
     /// The signature is replaced by another of the same shape.
     BadSignature,
     /// Signed correctly, but with a secret the endpoint does not know.
@@ -33,7 +36,8 @@ pub enum TamperKind {
 }
 
 impl TamperKind {
-    pub const EVERY: [TamperKind; 8] = [
+    pub const EVERY: [TamperKind; 9] = [
+        TamperKind::Genuine,
         TamperKind::BadSignature,
         TamperKind::WrongSecret,
         TamperKind::StaleTimestamp,
@@ -46,6 +50,7 @@ impl TamperKind {
 
     pub fn name(self) -> &'static str {
         match self {
+            TamperKind::Genuine => "genuine",
             TamperKind::BadSignature => "bad-signature",
             TamperKind::WrongSecret => "wrong-secret",
             TamperKind::StaleTimestamp => "stale-timestamp",
@@ -60,7 +65,12 @@ impl TamperKind {
 
     /// Whether an endpoint that verifies signatures must answer 4xx.
     pub fn must_refuse(self) -> bool {
-        !matches!(self, TamperKind::FutureTimestamp | TamperKind::Replayed)
+        !matches!(self, TamperKind::Genuine | TamperKind::FutureTimestamp | TamperKind::Replayed)
+    }
+
+    /// Whether an endpoint must answer 2xx: only the genuine event.
+    pub fn must_accept(self) -> bool {
+        self == TamperKind::Genuine
     }
 
     /// What accepting this forgery means, in plain words.
@@ -80,31 +90,27 @@ impl TamperKind {
             TamperKind::Replayed => {
                 "the same delivery was accepted twice: fine if the handler de-duplicates on the event id, a double charge if not"
             }
+            TamperKind::Genuine => {
+                "the endpoint refuses a genuine, correctly signed event, so it cannot tell forged from genuine \
+                 either; the usual cause is verifying a re-serialised body (JSON.stringify(req.body), \
+                 json.dumps(request.json)) instead of the raw bytes received"
+            }
             TamperKind::All => "",
         }
     }
 }
 
-/// The official verifiers of each provider, by the name users install them under.
-fn official_sdks(provider: Provider) -> &'static [&'static str] {
-    match provider {
-        Provider::Stripe => &["stripe-node", "stripe-python"],
-        Provider::Fintoc => &["fintoc-node", "fintoc-python"],
-    }
-}
-
 impl TamperKind {
-    /// Each official SDK of `provider` and whether its verifier accepts this forgery with the
-    /// default 300 s tolerance. Only the timestamp checks differ: stripe-node, stripe-python and
-    /// fintoc-python refuse only old timestamps, fintoc-node's `verifyHeader` compares
-    /// `|now - t|` and so also refuses one 600 s ahead. No verifier remembers deliveries.
+    /// Each official SDK of `provider` and whether its verifier accepts this delivery with the
+    /// default 300 s tolerance. Only the timestamp checks differ (see
+    /// [`Provider::official_verifiers`]). No verifier remembers deliveries.
     pub fn sdk_verdicts(self, provider: Provider) -> Vec<(&'static str, bool)> {
-        let accepts = |sdk: &str| match self {
-            TamperKind::FutureTimestamp => sdk != "fintoc-node",
-            TamperKind::Replayed => true,
+        let accepts = |verifier: &crate::providers::Verifier| match self {
+            TamperKind::Genuine | TamperKind::Replayed => true,
+            TamperKind::FutureTimestamp => !verifier.refuses_future_timestamps,
             _ => false,
         };
-        official_sdks(provider).iter().map(|sdk| (*sdk, accepts(sdk))).collect()
+        provider.official_verifiers().iter().map(|v| (v.name, accepts(v))).collect()
     }
 
     /// The verdict on an advisory kind, naming which official SDKs agree with the endpoint's answer.

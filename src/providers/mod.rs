@@ -17,6 +17,13 @@ pub enum Provider {
     Fintoc,
 }
 
+/// A provider's official verifier, as users install it.
+pub struct Verifier {
+    pub name: &'static str,
+    /// Whether it refuses a timestamp more than its tolerance ahead of now, not only behind.
+    pub refuses_future_timestamps: bool,
+}
+
 /// How a provider writes a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeForm {
@@ -132,6 +139,21 @@ impl Provider {
             Provider::Fintoc => serde_json::to_vec(event),
         };
         bytes.expect("a JSON value always serialises")
+    }
+
+    /// The official SDKs' verifiers. stripe-node, stripe-python and fintoc-python refuse only old
+    /// timestamps; fintoc-node's `verifyHeader` compares `|now - t|` with its 300 s tolerance.
+    pub fn official_verifiers(self) -> &'static [Verifier] {
+        match self {
+            Provider::Stripe => &[
+                Verifier { name: "stripe-node", refuses_future_timestamps: false },
+                Verifier { name: "stripe-python", refuses_future_timestamps: false },
+            ],
+            Provider::Fintoc => &[
+                Verifier { name: "fintoc-node", refuses_future_timestamps: true },
+                Verifier { name: "fintoc-python", refuses_future_timestamps: false },
+            ],
+        }
     }
 
     /// Whether events can be sent on behalf of a connected account (Stripe Connect's `account`).

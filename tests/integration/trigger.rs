@@ -362,17 +362,21 @@ fn an_endpoint_that_checks_nothing_fails_every_must_refuse_forgery() {
         let line = out.lines().find(|l| l.trim_start().starts_with(kind)).unwrap();
         assert!(line.contains(" ok ") && line.contains("advisory"), "{line}");
     }
+    let genuine = out.lines().find(|l| l.trim_start().starts_with("genuine")).unwrap();
+    assert!(genuine.contains(" ok ") && genuine.contains("accepted, as it must"), "{genuine}");
     let got = careless.received();
-    assert_eq!(got.len(), 9, "8 kinds, replayed sends twice");
+    assert_eq!(got.len(), 10, "the control and 8 kinds, replayed sends twice");
     assert!(got.iter().any(|r| r.header("Stripe-Signature").is_none()), "missing-signature sends none");
-    assert_eq!(got[7].body, got[8].body, "replayed is the same delivery twice");
-    assert_eq!(got[7].header("Stripe-Signature"), got[8].header("Stripe-Signature"));
+    assert_eq!(got[8].body, got[9].body, "replayed is the same delivery twice");
+    assert_eq!(got[8].header("Stripe-Signature"), got[9].header("Stripe-Signature"));
 
     let strict = Sink::with_response(400, &[], "bad signature");
     let run = trigger(&strict, &["fintoc:payout.created", "--tamper", "modified-body"]).expect(0);
     assert!(run.stdout().contains("refused, as it must"), "{}", run.stdout());
     let run = trigger(&strict, &["fintoc:payout.created", "--tamper", "replayed"]).expect(0);
     assert!(run.stdout().contains("advisory: refused"), "{}", run.stdout());
+    let run = trigger(&strict, &["fintoc:payout.created", "--tamper", "genuine"]).expect(1);
+    assert!(run.stdout().contains("REFUSED (400)") && run.stdout().contains("re-serialised body"), "{}", run.stdout());
     let run = trigger(&careless, &["payout.failed", "--tamper", "bad-signature"]).expect(1);
     assert!(run.stdout().contains("anyone who knows its URL can send it fake events"), "{}", run.stdout());
     Whk::new()

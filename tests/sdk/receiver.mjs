@@ -1,7 +1,10 @@
 // A webhook endpoint that trusts only the official Node SDKs: stripe-node for Stripe events,
 // fintoc-node (npm `fintoc`) for Fintoc events.
 //
-// Usage: WHK_TEST_SECRET=whsec_... node receiver.mjs PORT
+// Usage: WHK_TEST_SECRET=whsec_... [WHK_RECEIVER_MODE=reserialize] node receiver.mjs PORT
+//
+// WHK_RECEIVER_MODE=reserialize plays the commonest integration bug: the body is parsed first (as
+// `express.json()` does) and `JSON.stringify` of the parsed object is what gets verified.
 //
 // Binds 127.0.0.1:PORT (0 picks a free port) and prints `PORT <n>` on stdout once it listens.
 // Each POST is checked by stripe.webhooks.constructEvent (Stripe-Signature) or
@@ -62,7 +65,14 @@ const server = http.createServer((req, res) => {
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
     // The signature covers the exact bytes sent, so verify the raw Buffer, never re-serialised JSON.
-    const rawBody = Buffer.concat(chunks);
+    let rawBody = Buffer.concat(chunks);
+    if (process.env.WHK_RECEIVER_MODE === 'reserialize') {
+      try {
+        rawBody = Buffer.from(JSON.stringify(JSON.parse(rawBody.toString('utf8'))));
+      } catch {
+        // Not JSON: verified as received.
+      }
+    }
     const stripeSignature = req.headers['stripe-signature'];
     const fintocSignature = req.headers['fintoc-signature'];
     let provider;
