@@ -1,5 +1,7 @@
 //! Integration tests: the real binary against real HTTP servers on loopback and real files.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod config;
 mod events;
 mod listen;
@@ -9,5 +11,6 @@ mod shell;
 mod sign;
 mod support;
 mod terminal;
+mod tmux;
 mod trigger;
 mod vectors;

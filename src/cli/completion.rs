@@ -1,0 +1,21 @@
+//! `whk completion SHELL`: the completion script to source.
+
+use clap::Args;
+
+pub(super) const HELP: &str = "\
+Event names (bare and as stripe:NAME / fintoc:NAME), providers and paths complete. The README says
+where each shell looks for the script.
+
+Examples:
+  whk completion bash > ~/.local/share/bash-completion/completions/whk
+  whk completion zsh > ~/.zfunc/_whk
+  whk completion fish > ~/.config/fish/completions/whk.fish
+  whk completion powershell >> $PROFILE
+  whk completion elvish >> ~/.config/elvish/rc.elv";
+
+#[derive(Args, Debug)]
+pub struct CompletionArgs {
+    /// The shell to print the script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
