@@ -1,9 +1,11 @@
 //! `whk listen`: the local relay.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum, ValueHint};
 
+use super::parsers::{Header, Seconds};
 use super::SecretArgs;
 
 pub(super) const HELP: &str = "\
@@ -52,12 +54,13 @@ pub struct ListenArgs {
     pub events: Vec<String>,
 
     /// Extra header on forwarded requests, 'Name: value' (repeatable).
-    #[arg(long = "headers", short = 'H', value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
+    // `--headers` was its name before trigger and replay's `--header` set the spelling.
+    #[arg(long = "header", alias = "headers", short = 'H', value_name = "NAME: VALUE", value_parser = Header)]
+    pub headers: Vec<(String, String)>,
 
     /// Extra header on forwarded Connect requests, 'Name: value' (repeatable).
-    #[arg(long = "connect-headers", value_name = "NAME: VALUE")]
-    pub connect_headers: Vec<String>,
+    #[arg(long = "connect-header", alias = "connect-headers", value_name = "NAME: VALUE", value_parser = Header)]
+    pub connect_headers: Vec<(String, String)>,
 
     /// Also accept events signed with this provider secret: PROVIDER=SECRET (repeatable).
     #[arg(long = "verify-secret", value_name = "PROVIDER=SECRET")]
@@ -72,16 +75,16 @@ pub struct ListenArgs {
     pub max_body: u64,
 
     /// Seconds a client may take to send its request headers, and then its body, before a 408.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub client_timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = Seconds)]
+    pub client_timeout: Duration,
 
     /// Attempts after the first for connection errors, timeouts and 5xx (4xx is not retried).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub retries: u32,
 
     /// Seconds to wait for the app's answer on each attempt.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = Seconds)]
+    pub timeout: Duration,
 
     /// Event log (JSON Lines). Default: events.jsonl in the user's data directory.
     #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = ValueHint::FilePath)]

@@ -8,6 +8,7 @@ mod config;
 mod events;
 mod listen;
 mod man;
+mod parsers;
 mod replay;
 mod sign;
 mod trigger;

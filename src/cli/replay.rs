@@ -1,9 +1,11 @@
 //! `whk replay`: re-deliver recorded events or fixture files.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
+use super::parsers::{Header, Seconds, Span};
 use super::{EditArgs, SecretArgs};
 use crate::providers::Provider;
 
@@ -43,8 +45,8 @@ pub struct ReplayArgs {
     pub type_glob: Option<String>,
 
     /// Only events received within this long, e.g. 10m, 2h, 1d.
-    #[arg(long, value_name = "DURATION")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = Span)]
+    pub since: Option<Duration>,
 
     /// Only events that some target gave up on.
     #[arg(long)]
@@ -84,12 +86,12 @@ pub struct ReplayArgs {
     pub to: Option<String>,
 
     /// Extra request header, 'Name: value' (repeatable).
-    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", value_parser = Header)]
+    pub headers: Vec<(String, String)>,
 
     /// Seconds to wait for each answer.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = Seconds)]
+    pub timeout: Duration,
 
     /// Print one JSON object per delivery on stdout.
     #[arg(long)]

@@ -1,9 +1,11 @@
 //! `whk trigger`: send one signed sample event, a forged one (--tamper), or N of them (--count).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueHint};
 
+use super::parsers::{Header, Seconds};
 use super::{EditArgs, SecretArgs, TemplatesArgs};
 use crate::providers::Provider;
 
@@ -79,12 +81,12 @@ pub struct TriggerArgs {
     pub edits: EditArgs,
 
     /// Extra request header, 'Name: value' (repeatable).
-    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", value_parser = Header)]
+    pub headers: Vec<(String, String)>,
 
     /// Seconds to wait for the endpoint's answer.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = Seconds)]
+    pub timeout: Duration,
 
     /// Print the exact request (method, URL, headers, body) and send nothing.
     #[arg(long)]

@@ -1,7 +1,6 @@
 //! `whk trigger`: generate, sign and deliver one event.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::Result;
 use colored::Colorize;
@@ -11,7 +10,7 @@ use crate::config::settings::{Settings, Source};
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::tamper::{self, TamperKind};
 use crate::delivery::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
-use crate::delivery::{parse_header, Sender, SignedRequest};
+use crate::delivery::{Sender, SignedRequest};
 use crate::event::catalog::{Catalog, ResolveError, Template};
 use crate::event::{build, BuildOptions, BuiltEvent};
 use crate::providers::Provider;
@@ -23,10 +22,6 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     let catalog = Catalog::load(args.templates.dir.as_deref())?;
     let default_provider = settings.provider(args.provider)?.map(|r| r.value);
     let patches = args.edits.patches()?;
-    let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
-    }
     if args.count.is_some() {
         check_load_flags(&args)?;
     }
@@ -66,11 +61,11 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
             patches,
             secret,
             url,
-            headers,
+            headers: args.headers.clone(),
             count,
             concurrency: args.concurrency.unwrap_or(1),
             rate: args.rate,
-            timeout: Duration::from_secs_f64(args.timeout),
+            timeout: args.timeout,
             expect: args.expect_status,
             json: args.json,
             hint,
@@ -99,13 +94,13 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         id: &event.id,
         connect: args.account.is_some(),
     };
-    let sender = Sender::new(Duration::from_secs_f64(args.timeout));
+    let sender = Sender::new(args.timeout);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     if let Some(kind) = args.tamper {
         let send = |request: &SignedRequest| runtime.block_on(sender.send(request, &hint));
-        return forged(kind, &event, &shown, &secret, url, &headers, args.json, send);
+        return forged(kind, &event, &shown, &secret, url, &args.headers, args.json, send);
     }
-    let request = SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &headers)?;
+    let request = SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &args.headers)?;
     if args.print {
         print!("{}", request.render());
         return Ok(Exit::Success);

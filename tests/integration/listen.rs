@@ -137,8 +137,9 @@ fn routing_connect_and_event_filters() {
         &format!("link.created={}", widget.url("/widget")),
         "--events",
         "payout.*,link.created,person.updated",
-        "-H",
+        "--header",
         "X-Env: test",
+        // The spelling before `--connect-header`, kept as a hidden alias.
         "--connect-headers",
         "X-Connect: yes",
     ]);

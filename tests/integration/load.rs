@@ -290,7 +290,10 @@ fn run_measuring_rss(count: &str, url: &str) -> u64 {
         .spawn()
         .unwrap();
     let mut status = 0;
+    // SAFETY: rusage is a plain C struct of integers, for which all zero bytes is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `child` is our own unreaped child, and `status` and `usage` are valid for writes for
+    // the whole call. std's Child is not used afterwards, so it never waits on the reaped pid.
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(pid, child.id() as libc::pid_t);
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "whk failed: {status}");

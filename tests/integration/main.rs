@@ -4,6 +4,7 @@
 mod common;
 mod config;
 mod events;
+mod golden;
 mod listen;
 mod load;
 mod replay;

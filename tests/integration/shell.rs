@@ -262,30 +262,41 @@ fn zsh_completes_only_the_names_of_the_provider_the_word_or_flag_names() {
     let tmux = Tmux::start("command -v zsh >/dev/null || echo 'zsh: not installed'; zsh -i", &[("ZDOTDIR", zdotdir)]);
     let screen = tmux.wait_for("ZSH>");
     assert!(!screen.contains("zsh: not installed"), "install zsh with `apt-get install zsh` (CI does)");
+    // zsh reads keys in order, so the `#` typed after the TAB shows only once completion is over.
+    let screen_when = |what: &str, done: &dyn Fn(&str) -> bool| -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let screen = tmux.screen(false);
+            if done(&screen) {
+                return screen;
+            }
+            assert!(started.elapsed().as_secs() < 30, "timed out waiting for {what}; screen:\n{screen}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let prompt_line = |screen: &str| -> Option<String> {
+        let line = screen.lines().find(|l| l.starts_with("ZSH> whk"))?.trim_end();
+        Some(line.strip_suffix('#')?.trim_start_matches("ZSH> ").trim_end().to_string())
+    };
     for case in provider_cases() {
         tmux.type_text(case.line);
         tmux.press("Tab");
-        // The answer comes from a whk process; give it time, then read the screen once it is still.
-        let mut screen = String::new();
-        for _ in 0..100 {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            let now = tmux.screen(false);
-            if now == screen && now.contains(case.line) {
-                break;
-            }
-            screen = now;
-        }
-        let mut lines = screen.lines().skip_while(|l| !l.starts_with("ZSH> whk"));
-        let typed = lines.next().unwrap_or_default().trim_start_matches("ZSH> ").trim_end().to_string();
+        tmux.type_text("#");
+        let screen = screen_when("the completion", &|screen| prompt_line(screen).is_some());
+        let typed = prompt_line(&screen).unwrap();
         let offered: BTreeSet<String> = if typed != case.line {
             // One match: zsh put it in place of the word.
             typed.rsplit(' ').next().map(|w| BTreeSet::from([w.to_string()])).unwrap_or_default()
         } else {
-            lines.filter_map(|l| l.split_whitespace().next()).filter(|w| *w != "--").map(str::to_string).collect()
+            let below = screen.lines().skip_while(|l| !l.starts_with("ZSH> whk")).skip(1);
+            below.filter_map(|l| l.split_whitespace().next()).filter(|w| *w != "--").map(str::to_string).collect()
         };
         assert_eq!(offered, case.expected, "zsh: `{}<TAB>`; screen:\n{screen}", case.line);
-        tmux.press("C-c");
-        tmux.type_text("clear\n");
-        tmux.wait_for("ZSH>");
+        // Not Ctrl-C: its SIGINT flushes the keys typed after it.
+        tmux.press("C-e");
+        tmux.press("C-u");
+        tmux.type_text("clear");
+        tmux.press("Enter");
+        screen_when("a clear screen", &|screen| screen.trim() == "ZSH>");
     }
 }
