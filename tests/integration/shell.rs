@@ -189,6 +189,7 @@ printf '%s\n' "${COMPREPLY[@]}""#;
         .arg(line)
         .args(&words)
         .env("PATH", path_with_whk())
+        .env_remove("WHK_TEMPLATES")
         .current_dir(dir)
         .output()
         .unwrap();
@@ -220,6 +221,11 @@ fn bash_completes_commands_flags_enums_and_paths() {
     assert!(bash_complete("whk trigger --for", dir.path()).contains("--forward-to"));
     assert_eq!(bash_complete("whk sign bod", dir.path()), set(&["body.json", "bodies/"]), "files and folders");
     assert_eq!(bash_complete("whk trigger --templates bod", dir.path()), set(&["bodies/"]), "folders only");
+    // A --templates folder's own events complete too.
+    let own = r#"{"object": "widget", "description": "A widget was made", "data": {"id": "wd_1"}}"#;
+    crate::support::write_file(dir.path(), "mine/stripe/widget.made.json", own);
+    assert_eq!(bash_complete("whk trigger --templates mine widget.", dir.path()), set(&["widget.made"]));
+    assert_eq!(bash_complete("whk trigger widget.", dir.path()), set(&[]), "only with the folder");
 }
 
 /// Runs fish's own completion (`complete -C`) with the checked-in script loaded.
@@ -230,6 +236,7 @@ fn fish_complete(line: &str) -> BTreeSet<String> {
         .arg(&script)
         .arg(line)
         .env("PATH", path_with_whk())
+        .env_remove("WHK_TEMPLATES")
         .output()
         .unwrap_or_else(|e| panic!("cannot run fish ({e}): install it with `apt-get install fish` (CI does)"));
     assert!(out.status.success(), "fish: {}", String::from_utf8_lossy(&out.stderr));
@@ -298,5 +305,40 @@ fn zsh_completes_only_the_names_of_the_provider_the_word_or_flag_names() {
         tmux.type_text("clear");
         tmux.press("Enter");
         screen_when("a clear screen", &|screen| screen.trim() == "ZSH>");
+    }
+}
+
+/// PowerShell and Elvish are not installed here: their scripts (clap_complete's) call
+/// `WHK_COMPLETE=SHELL whk -- WORDS…` as below, so this asks whk the same way and reads the answer
+/// as the script does (a value per line; PowerShell's with a tab and the description).
+#[test]
+fn powershell_and_elvish_get_only_the_names_of_the_provider_the_word_or_flag_names() {
+    for shell in ["powershell", "elvish"] {
+        let script = completion(shell);
+        assert!(
+            script.contains(&format!("WHK_COMPLETE=\"{shell}\""))
+                || script.contains(&format!("$env:WHK_COMPLETE = \"{shell}\"")),
+            "{script}"
+        );
+        for case in provider_cases() {
+            let words: Vec<&str> = case.line.split(' ').collect();
+            let out = Command::new(env!("CARGO_BIN_EXE_whk"))
+                .env_remove("WHK_TEMPLATES")
+                .env("WHK_COMPLETE", shell)
+                .env("_CLAP_IFS", "\n")
+                .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+                .arg("--")
+                .args(&words)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+            let offered: BTreeSet<String> = String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| l.split('\t').next().unwrap().to_string())
+                .collect();
+            assert_eq!(offered, case.expected, "{shell}: `{}<TAB>`", case.line);
+        }
     }
 }
