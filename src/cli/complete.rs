@@ -226,22 +226,22 @@ fn event_candidates(catalog: &Catalog, provider_flag: Option<&str>, current: &st
         None => None,
     };
     let templates = catalog.templates();
-    if let Some((prefix, rest)) = current.split_once(':') {
-        let Some(provider) = Provider::from_name(prefix) else { return Vec::new() };
-        if flag.is_some_and(|f| f != provider) {
-            return Vec::new();
-        }
+    // The provider to keep to, the `provider:` the word starts with, and the name part of the word.
+    let (provider, qualifier, name_part) = match current.split_once(':') {
+        Some((prefix, rest)) => match Provider::from_name(prefix) {
+            Some(named) if flag.is_none_or(|f| f == named) => (Some(named), Some(prefix), rest),
+            _ => return Vec::new(),
+        },
+        None => (flag, None, current),
+    };
+    if let Some(provider) = provider {
         return templates
             .iter()
-            .filter(|t| t.provider == provider && t.event_type.starts_with(rest))
-            .map(|t| candidate(format!("{prefix}:{}", t.event_type), &t.description))
-            .collect();
-    }
-    if let Some(provider) = flag {
-        return templates
-            .iter()
-            .filter(|t| t.provider == provider && t.event_type.starts_with(current))
-            .map(|t| candidate(t.event_type.clone(), &t.description))
+            .filter(|t| t.provider == provider && t.event_type.starts_with(name_part))
+            .map(|t| match qualifier {
+                Some(prefix) => candidate(format!("{prefix}:{}", t.event_type), &t.description),
+                None => candidate(t.event_type.clone(), &t.description),
+            })
             .collect();
     }
     let mut names: Vec<&str> =
