@@ -1,15 +1,14 @@
 //! `whk listen`: turn the flags into a relay configuration, say where things are, and run it.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::ValueEnum;
 use colored::Colorize;
 
+use crate::cli::parsers::flatten;
 use crate::cli::ListenArgs;
 use crate::config::settings::{Resolved, Settings, Source};
-use crate::delivery::parse_header;
 use crate::delivery::target::{parse_target, DEFAULT_LISTEN_PORT};
 use crate::relay::{self, routing::Routing, RelayConfig};
 use crate::signing::Scheme;
@@ -26,15 +25,8 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
     let addr = listen_addr(&args)?;
     let forward_to = settings.forward_to(args.forward_to.as_deref());
     let routing = routing(&args, forward_to.as_ref())?;
-    let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
-    let connect_headers = args.connect_headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
     let mut verify_secrets = args.verify_secrets.iter().map(|s| verify_secret(s)).collect::<Result<Vec<_>>>()?;
     verify_secrets.extend(file_verify_secrets(&settings, &verify_secrets)?);
-    for (flag, seconds) in [("--timeout", args.timeout), ("--client-timeout", args.client_timeout)] {
-        if !(seconds.is_finite() && seconds > 0.0) {
-            anyhow::bail!(UsageError(format!("{flag} {seconds} is not a positive number of seconds")));
-        }
-    }
     let log_path = relay::log_path(args.log)?;
     let mut summary = routing_summary(&routing);
     if let Some(Resolved { source: source @ (Source::Env(_) | Source::File(_)), .. }) = &forward_to {
@@ -47,11 +39,11 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
         verify_secrets,
         skip_verify: args.skip_verify,
         max_body: args.max_body,
-        client_timeout: Duration::from_secs_f64(args.client_timeout),
+        client_timeout: args.client_timeout,
         retries: args.retries,
-        timeout: Duration::from_secs_f64(args.timeout),
-        headers,
-        connect_headers,
+        timeout: args.timeout,
+        headers: flatten(&args.headers),
+        connect_headers: flatten(&args.connect_headers),
         log_path: log_path.clone(),
         format: args.format,
         exit_after: args.exit_after,

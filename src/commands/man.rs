@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
+use roff::{roman, Roff};
 
 use crate::cli::{Cli, ManArgs};
 use crate::{Exit, UsageError};
@@ -44,38 +45,45 @@ fn pages() -> Result<Vec<(String, Vec<u8>)>> {
     Ok(pages)
 }
 
+/// One page, section by section: clap_mangen's sections, with the after-help text (notes, examples,
+/// exit codes) as a section of its own set line for line, where clap_mangen's EXTRA section would
+/// fill it as prose and reflow the example commands.
 fn render(command: clap::Command) -> Result<(String, Vec<u8>)> {
-    let after_help = command.get_after_help().map(|text| text.to_string());
+    let notes = command.get_after_help().map(|text| text.to_string());
+    let has_arguments = command.get_arguments().any(|a| !a.is_hide_set());
+    let has_subcommands = command.get_subcommands().any(|s| !s.is_hide_set());
+    let has_version = command.get_version().is_some();
     // Every page's footer names whk and its version, not the bare subcommand.
     let man = clap_mangen::Man::new(command).source(concat!("whk ", env!("CARGO_PKG_VERSION")));
-    let mut roff = Vec::new();
-    man.render(&mut roff)?;
-    let mut page = String::from_utf8(roff)?;
-    if let Some(text) = after_help {
-        page = with_examples_verbatim(&page, &text)?;
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    if has_arguments {
+        man.render_options_section(&mut page)?;
     }
-    Ok((man.get_filename(), page.into_bytes()))
+    if has_subcommands {
+        man.render_subcommands_section(&mut page)?;
+    }
+    if let Some(text) = notes {
+        verbatim_section("NOTES AND EXAMPLES", &text).to_writer(&mut page)?;
+    }
+    if has_version {
+        man.render_version_section(&mut page)?;
+    }
+    Ok((man.get_filename(), page))
 }
 
-/// clap_mangen sets the after-help text (notes, examples, exit codes) as filled prose under
-/// "EXTRA", which reflows the example commands; this puts it under its own heading, line for line.
-fn with_examples_verbatim(page: &str, text: &str) -> Result<String> {
-    let start = page.find(".SH EXTRA\n").context("clap_mangen no longer writes an EXTRA section")?;
-    let end = page[start + 1..].find("\n.SH ").map_or(page.len(), |i| start + 1 + i + 1);
-    let lines: Vec<String> = text.lines().map(roff_line).collect();
-    let section = format!(".SH \"NOTES AND EXAMPLES\"\n.nf\n{}\n.fi\n", lines.join("\n"));
-    Ok(format!("{}{section}{}", &page[..start], &page[end..]))
-}
-
-/// One line of literal text in roff: backslashes and hyphens escaped, and a leading `.` or `'`
-/// (which roff would read as a request) neutralised.
-fn roff_line(line: &str) -> String {
-    let escaped = line.replace('\\', "\\e").replace('-', "\\-");
-    if escaped.starts_with('.') || escaped.starts_with('\'') {
-        format!("\\&{escaped}")
-    } else {
-        escaped
+/// A section whose lines are kept as written (no filling), roff escaping each one.
+fn verbatim_section(title: &str, text: &str) -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", [title]).control("nf", []);
+    for line in text.lines() {
+        roff.text([roman(line)]);
     }
+    roff.control("fi", []);
+    roff
 }
 
 fn write_all(pages: &[(String, Vec<u8>)], dir: &Path) -> Result<()> {

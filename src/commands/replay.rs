@@ -1,16 +1,17 @@
 //! `whk replay`: re-deliver recorded events (from the listen log) or fixture files, re-signed with
 //! a fresh timestamp and otherwise byte for byte.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use anyhow::Result;
 use serde_json::{json, Value};
 
+use crate::cli::parsers::flatten;
 use crate::cli::ReplayArgs;
 use crate::config::settings::Settings;
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::target::{default_listen_url, parse_target};
-use crate::delivery::{parse_header, Client, SignedRequest, TlsSettings};
+use crate::delivery::{Client, SignedRequest, TlsSettings};
 use crate::event::patch::{self, Patch};
 use crate::providers::Provider;
 use crate::relay::log::{self, Recorded};
@@ -37,10 +38,6 @@ struct Replayable {
 pub fn run(args: ReplayArgs) -> Result<Exit> {
     let settings = Settings::load()?;
     let patches = args.edits.patches()?;
-    let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
-    }
     let to = args.to.as_deref().map(parse_target).transpose()?;
     let log_path = crate::relay::log_path(args.log.clone())?;
 
@@ -56,7 +53,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
     }
 
     let reporter = Reporter { json: args.json, expect: args.expect_status };
-    let client = Client::new(Duration::from_secs_f64(args.timeout), TlsSettings::default());
+    let client = Client::new(args.timeout, TlsSettings::default());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut worst = Exit::Success;
     let mut unreachable = None;
@@ -78,7 +75,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
                 unix_now(),
                 url,
                 item.body.clone(),
-                &headers,
+                &flatten(&args.headers),
             );
             reporter.sending(&shown);
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
@@ -111,14 +108,7 @@ fn from_log(args: &ReplayArgs, path: &std::path::Path) -> Result<Vec<Replayable>
             "say which events to replay: EVT_ID…, --last N, --type GLOB, --since 10m, --failed, --pending, or --file PATH".into()
         ));
     }
-    let since = match &args.since {
-        Some(text) => {
-            let span = humantime::parse_duration(text)
-                .map_err(|_| UsageError(format!("--since `{text}` is not a duration such as 90s, 10m, 2h or 1d")))?;
-            Some(SystemTime::now() - span)
-        }
-        None => None,
-    };
+    let since = args.since.map(|span| SystemTime::now() - span);
     let mut chosen: Vec<(Recorded, Vec<String>)> = Vec::new();
     for event in log::history(path)? {
         let r = &event.record;

@@ -1,17 +1,17 @@
 //! `whk trigger`: generate, sign and deliver one event.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::Result;
 use colored::Colorize;
 
+use crate::cli::parsers::flatten;
 use crate::cli::TriggerArgs;
 use crate::config::settings::{Settings, Source};
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::tamper::{self, TamperKind};
 use crate::delivery::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
-use crate::delivery::{parse_header, Client, SignedRequest, TlsSettings};
+use crate::delivery::{Client, SignedRequest, TlsSettings};
 use crate::event::catalog::{Catalog, ResolveError, Template};
 use crate::event::{build, BuildOptions, BuiltEvent};
 use crate::providers::Provider;
@@ -24,10 +24,6 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
     let catalog = Catalog::load(args.templates.dir.as_deref())?;
     let default_provider = settings.provider(args.provider)?.map(|r| r.value);
     let patches = args.edits.patches()?;
-    let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>, _>>()?;
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        anyhow::bail!(UsageError(format!("--timeout {} is not a positive number of seconds", args.timeout)));
-    }
     if args.count.is_some() {
         check_load_flags(&args)?;
     }
@@ -71,11 +67,11 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
             secret,
             url,
             tls: TlsSettings::default(),
-            headers,
+            headers: flatten(&args.headers),
             count,
             concurrency: args.concurrency.unwrap_or(1),
             rate: args.rate,
-            timeout: Duration::from_secs_f64(args.timeout),
+            timeout: args.timeout,
             expect: args.expect_status,
             json: args.json,
             hint,
@@ -104,13 +100,14 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         id: &event.id,
         connect: args.account.is_some(),
     };
-    let client = Client::new(Duration::from_secs_f64(args.timeout), TlsSettings::default());
+    let client = Client::new(args.timeout, TlsSettings::default());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     if let Some(kind) = args.tamper {
         let send = |request: &SignedRequest| runtime.block_on(client.send(request, &hint));
-        return forged(kind, &event, &shown, &secret, url, &headers, args.json, send);
+        return forged(kind, &event, &shown, &secret, url, &flatten(&args.headers), args.json, send);
     }
-    let request = SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &headers)?;
+    let request =
+        SignedRequest::new(event.provider, &secret, unix_now(), url, event.body.clone(), &flatten(&args.headers))?;
     if args.print {
         if args.json {
             println!("{}", request_json(&request));

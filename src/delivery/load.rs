@@ -397,6 +397,9 @@ fn round3(v: f64) -> f64 {
 fn raise_open_files_limit(wanted: u64) {
     #[cfg(unix)]
     #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
+    #[allow(unsafe_code)]
+    // SAFETY: getrlimit and setrlimit only read and write the `rlimit` value on this stack frame,
+    // which is valid and initialised for both calls; RLIMIT_NOFILE is a valid resource.
     unsafe {
         let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && (limit.rlim_cur as u64) < wanted {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{assert_signed_with, closed_port, post, raw_http, Listener, Sink};
+use crate::support::{assert_signed_with, free_port, post, raw_http, Listener, Sink};
 
 fn events_in(log: &[Value]) -> Vec<&Value> {
     log.iter().filter(|r| r["rec"] == "event").collect()
@@ -60,7 +60,7 @@ fn without_a_target_listen_is_the_receiver_and_whk_trigger_finds_it() {
 
 #[test]
 fn an_app_that_is_down_then_up_gets_everything_in_order() {
-    let port = closed_port();
+    let port = free_port();
     let listen = Listener::start(&["--forward-to", &format!("127.0.0.1:{port}/hook"), "--retries", "8"]);
     let mut ids = Vec::new();
     for _ in 0..5 {
@@ -79,7 +79,7 @@ fn an_app_that_is_down_then_up_gets_everything_in_order() {
 
 #[test]
 fn an_acknowledged_event_survives_sigkill_and_is_delivered_after_restart() {
-    let port = closed_port();
+    let port = free_port();
     let target = format!("127.0.0.1:{port}/hook");
     let listen = Listener::start(&["--forward-to", &target]);
     let run = listen.whk().args(["trigger", "payout.failed", "--json", "--forward-to", &listen.url()]).run().expect(0);
@@ -99,7 +99,7 @@ fn an_acknowledged_event_survives_sigkill_and_is_delivered_after_restart() {
 
 #[test]
 fn shutdown_reports_what_is_still_pending() {
-    let listen = Listener::start(&["--forward-to", &format!("127.0.0.1:{}/", closed_port())]);
+    let listen = Listener::start(&["--forward-to", &format!("127.0.0.1:{}/", free_port())]);
     listen.whk().args(["trigger", "balance.available", "--forward-to", &listen.url()]).run().expect(0);
     listen.wait_for_log("an attempt", |log| count(log, "attempt") >= 1);
     let (status, _, err, _) = listen.stop(Some("TERM"));
@@ -138,8 +138,9 @@ fn routing_connect_and_event_filters() {
         &format!("link.created={}", widget.url("/widget")),
         "--events",
         "payout.*,link.created,person.updated",
-        "-H",
+        "--header",
         "X-Env: test",
+        // The spelling before `--connect-header`, kept as a hidden alias.
         "--connect-headers",
         "X-Connect: yes",
     ]);

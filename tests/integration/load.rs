@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{assert_signed_with, closed_port, Received, Sink, Whk, SECRET};
+use crate::support::{assert_signed_with, free_port, Received, Sink, Whk, SECRET};
 
 fn load(url: &str, extra: &[&str]) -> crate::support::Run {
     Whk::new().args(["trigger", "--secret", SECRET, "--forward-to", url]).args(extra).run()
@@ -219,7 +219,7 @@ fn unexpected_statuses_exit_1_and_errors_exit_3() {
     let run = load(&sink.url("/"), &["payout.failed", "--count", "5", "--concurrency", "2"]).expect(1);
     assert!(run.stdout().contains("answers  [500] ×5"), "{}", run.stdout());
 
-    let run = load(&format!("127.0.0.1:{}/x", closed_port()), &["payout.failed", "--count", "4", "--json"]).expect(3);
+    let run = load(&format!("127.0.0.1:{}/x", free_port()), &["payout.failed", "--count", "4", "--json"]).expect(3);
     assert_eq!(summary(&run)["errors"]["connect"], 4);
     assert_eq!(summary(&run)["latency_ms"], Value::Null);
     assert!(run.stderr().contains("nothing is listening on 127.0.0.1:"), "{}", run.stderr());
@@ -290,7 +290,10 @@ fn run_measuring_rss(count: &str, url: &str) -> u64 {
         .spawn()
         .unwrap();
     let mut status = 0;
+    // SAFETY: rusage is a plain C struct of integers, for which all zero bytes is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `child` is our own unreaped child, and `status` and `usage` are valid for writes for
+    // the whole call. std's Child is not used afterwards, so it never waits on the reaped pid.
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(pid, child.id() as libc::pid_t);
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "whk failed: {status}");

@@ -1,8 +1,11 @@
 //! Integration tests: the real binary against real HTTP servers on loopback and real files.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod config;
 mod events;
 mod fintoc;
+mod golden;
 mod input;
 mod inspector_browser;
 mod listen;
@@ -12,5 +15,6 @@ mod shell;
 mod sign;
 mod support;
 mod terminal;
+mod tmux;
 mod trigger;
 mod vectors;

@@ -2,11 +2,11 @@
 
 use serde_json::Value;
 
-use crate::support::{closed_port, write_file, Listener, Sink, Whk, SECRET};
+use crate::support::{free_port, write_file, Listener, Sink, Whk, SECRET};
 
 /// A listener whose app is down, holding `n` triggered events of mixed types; returns their ids.
 fn log_with_events(types: &[&str]) -> (Listener, Vec<String>, u16) {
-    let app_port = closed_port();
+    let app_port = free_port();
     let listen = Listener::start(&["--forward-to", &format!("127.0.0.1:{app_port}/hook"), "--retries", "0"]);
     let ids = types
         .iter()
@@ -55,7 +55,7 @@ fn by_id_last_type_since_and_failed() {
 
 #[test]
 fn pending_events_go_to_their_recorded_route_and_are_marked_delivered() {
-    let app_port = closed_port();
+    let app_port = free_port();
     let target = format!("127.0.0.1:{app_port}/hook");
     let listen = Listener::start(&["--forward-to", &target]);
     let run =
@@ -75,7 +75,7 @@ fn pending_events_go_to_their_recorded_route_and_are_marked_delivered() {
     assert!(run.stderr().contains("no recorded event matches"), "{}", run.stderr());
 
     // The next `whk listen` does not deliver it again.
-    let listen = Listener::start_in(dir, closed_port(), &["--forward-to", &target]);
+    let listen = Listener::start_in(dir, free_port(), &["--forward-to", &target]);
     std::thread::sleep(std::time::Duration::from_millis(500));
     assert_eq!(app.received().len(), 1);
     drop(listen);

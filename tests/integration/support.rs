@@ -1,9 +1,11 @@
-//! A small fluent builder for running the real `whk` binary, and a real HTTP sink on loopback.
+//! A small fluent builder for running the real `whk` binary, a real HTTP sink on loopback, and a
+//! `whk listen` in the background; the parts the reliability suite shares are in tests/common.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+
+use crate::common::App;
+pub use crate::common::{free_port, whk_command, Received, Records};
 
 pub const SECRET: &str = "whsec_integration_test_secret";
 
@@ -16,11 +18,8 @@ pub struct Whk {
 impl Whk {
     pub fn new() -> Whk {
         let config = tempfile::tempdir().unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_whk"));
-        cmd.env("WHK_CONFIG_DIR", config.path())
-            .env_remove("WHK_SECRET")
-            .env_remove("WHK_TEMPLATES")
-            .env_remove("NO_COLOR");
+        let mut cmd = whk_command(config.path());
+        cmd.env_remove("NO_COLOR");
         Whk { cmd, config, stdin: None }
     }
 
@@ -87,28 +86,10 @@ impl Run {
     }
 }
 
-/// One request as the sink received it.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Received {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).expect("the body is JSON")
-    }
-}
-
 /// A real HTTP server on 127.0.0.1 that records every request and answers with a fixed status.
 pub struct Sink {
-    server: Arc<tiny_http::Server>,
-    received: Arc<Mutex<Vec<Received>>>,
-    thread: Option<JoinHandle<()>>,
+    app: App,
+    received: Records,
 }
 
 impl Sink {
@@ -117,61 +98,27 @@ impl Sink {
     }
 
     pub fn with_response(status: u16, headers: &[(&str, &str)], body: &str) -> Sink {
-        Sink::serve("127.0.0.1:0", status, headers, body)
+        Sink::serve(0, status, headers, body)
     }
 
     /// A sink on a given port, for an app that comes back where it was.
     pub fn start_on(port: u16, status: u16) -> Sink {
-        Sink::serve(&format!("127.0.0.1:{port}"), status, &[], "sink says no")
+        Sink::serve(port, status, &[], "sink says no")
     }
 
-    fn serve(addr: &str, status: u16, headers: &[(&str, &str)], body: &str) -> Sink {
-        let server = Arc::new(tiny_http::Server::http(addr).unwrap());
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let (srv, rec) = (server.clone(), received.clone());
-        let headers: Vec<tiny_http::Header> =
-            headers.iter().map(|(k, v)| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap()).collect();
-        let body = body.to_string();
-        let thread = std::thread::spawn(move || {
-            for mut request in srv.incoming_requests() {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(request.as_reader(), &mut bytes).unwrap();
-                rec.lock().unwrap().push(Received {
-                    path: request.url().to_string(),
-                    headers: request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect(),
-                    body: bytes,
-                });
-                let mut response = tiny_http::Response::from_string(body.clone()).with_status_code(status);
-                for h in &headers {
-                    response.add_header(h.clone());
-                }
-                let _ = request.respond(response);
-            }
-        });
-        Sink { server, received, thread: Some(thread) }
+    fn serve(port: u16, status: u16, headers: &[(&str, &str)], body: &str) -> Sink {
+        let received = Records::default();
+        let app = App::answering_with(port, received.clone(), App::always(status), headers, body);
+        Sink { app, received }
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.server.server_addr().to_ip().unwrap())
+        self.app.url(path)
     }
 
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// A port with nothing listening on it (bound, then released).
-pub fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 pub fn write_file(dir: &Path, relative: &str, contents: &str) -> PathBuf {
@@ -191,14 +138,12 @@ pub struct Listener {
 impl Listener {
     /// Starts `whk listen --port <free> --log <dir>/events.jsonl ARGS` and waits until it accepts.
     pub fn start(args: &[&str]) -> Listener {
-        Listener::start_in(tempfile::tempdir().unwrap(), closed_port(), args)
+        Listener::start_in(tempfile::tempdir().unwrap(), free_port(), args)
     }
 
     /// Starts (or restarts) on a given port with a given state folder.
     pub fn start_in(dir: tempfile::TempDir, port: u16, args: &[&str]) -> Listener {
-        let child = Command::new(env!("CARGO_BIN_EXE_whk"))
-            .env("WHK_CONFIG_DIR", dir.path().join("config"))
-            .env_remove("WHK_SECRET")
+        let child = whk_command(&dir.path().join("config"))
             .args(["listen", "--port", &port.to_string(), "--log"])
             .arg(dir.path().join("events.jsonl"))
             .args(args)

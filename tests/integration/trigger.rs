@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::support::{closed_port, write_file, Sink, Whk, SECRET};
+use crate::support::{free_port, write_file, Sink, Whk, SECRET};
 
 fn catalog() -> Vec<(String, String, String)> {
     let run = Whk::new().args(["events", "--json"]).run().expect(0);
@@ -225,7 +225,7 @@ fn non_2xx_and_redirects_are_failures_with_the_body_shown() {
 
 #[test]
 fn unreachable_targets_exit_3_with_a_hint() {
-    let port = closed_port().to_string();
+    let port = free_port().to_string();
     let run = Whk::new().args(["trigger", "customer.created", "--forward-to", &port]).run().expect(3);
     assert!(run.stderr().contains(&format!("nothing is listening on localhost:{port}")), "{}", run.stderr());
 
@@ -380,7 +380,7 @@ fn an_endpoint_that_checks_nothing_fails_every_must_refuse_forgery() {
     let run = trigger(&careless, &["payout.failed", "--tamper", "bad-signature"]).expect(1);
     assert!(run.stdout().contains("anyone who knows its URL can send it fake events"), "{}", run.stdout());
     Whk::new()
-        .args(["trigger", "payout.failed", "--tamper", "all", "--forward-to", &closed_port().to_string()])
+        .args(["trigger", "payout.failed", "--tamper", "all", "--forward-to", &free_port().to_string()])
         .run()
         .expect(3);
     trigger(&careless, &["payout.failed", "--tamper", "nonsense"]).expect(2);

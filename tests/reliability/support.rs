@@ -1,34 +1,21 @@
-//! Small helpers shared by the reliability tests: a `whk listen` whose output goes to files, an app
-//! that records what it is sent, a raw HTTP client that reads exactly one answer, and signing.
+//! Helpers of the reliability tests: a `whk listen` whose output goes to files, a raw HTTP client
+//! that reads exactly one answer, and signing; the parts the integration tests share (the recording
+//! app, ports, the whk command) are in tests/common.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+pub use crate::common::{free_port, unix_now, wait_until, whk_command, App, Received, Records};
 
 use whk::signing::Scheme;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_whk");
-
-/// A port nothing listens on (bound, then released).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
-}
-
 /// A `whk` command with its config in `dir/config` and none of the caller's WHK_* settings.
 pub fn whk(dir: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env("WHK_CONFIG_DIR", dir.join("config")).env("NO_COLOR", "1").stdin(Stdio::null());
-    for var in ["WHK_SECRET", "WHK_TEMPLATES", "WHK_FORWARD_TO", "WHK_PROVIDER", "WHK_API_VERSION", "WHK_LOG"] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = whk_command(&dir.join("config"));
+    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
     cmd
 }
 
@@ -93,79 +80,6 @@ impl Drop for Listen {
 pub fn read_log(path: &Path) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
-}
-
-/// One request as the app received it.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Received {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-pub type Records = Arc<Mutex<Vec<Received>>>;
-
-/// The user's app: a tiny_http server that records every request, then answers
-/// `status(n)` for the n-th request (0-based). Dropping it closes the port; starting another App
-/// on the same port with the same records brings the app "back".
-pub struct App {
-    server: Arc<tiny_http::Server>,
-    thread: Option<JoinHandle<()>>,
-}
-
-pub type Answering = Arc<dyn Fn(usize) -> u16 + Send + Sync>;
-
-impl App {
-    pub fn start(port: u16, records: Records, status: Answering) -> App {
-        let server = Arc::new(tiny_http::Server::http(("127.0.0.1", port)).unwrap());
-        let srv = server.clone();
-        let thread = std::thread::spawn(move || {
-            for mut request in srv.incoming_requests() {
-                let mut body = Vec::new();
-                if request.as_reader().read_to_end(&mut body).is_err() {
-                    continue;
-                }
-                let n = {
-                    let mut records = records.lock().unwrap();
-                    records.push(Received {
-                        path: request.url().to_string(),
-                        headers: request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect(),
-                        body,
-                    });
-                    records.len() - 1
-                };
-                let _ = request.respond(tiny_http::Response::from_string("ok").with_status_code(status(n)));
-            }
-        });
-        App { server, thread: Some(thread) }
-    }
-
-    pub fn always(status: u16) -> Answering {
-        Arc::new(move |_| status)
-    }
-
-    pub fn port(&self) -> u16 {
-        self.server.server_addr().to_ip().unwrap().port()
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port())
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
 }
 
 /// What came back on one connection.
@@ -241,16 +155,4 @@ pub fn post_bytes(path: &str, headers: &[(String, String)], body: &[u8]) -> Vec<
 /// The headers `scheme` sends for `body`, signed `age` seconds ago with `secret`.
 pub fn signed(scheme: Scheme, secret: &str, age: i64, msg_id: &str, body: &[u8]) -> Vec<(String, String)> {
     scheme.sign(secret, unix_now() - age, msg_id, body).expect("a valid secret")
-}
-
-/// Polls `done` every 20 ms until it holds or `limit` passes; returns whether it held.
-pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    done()
 }

@@ -1,0 +1,113 @@
+//! `whk listen`: the local relay.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum, ValueHint};
+
+use super::parsers::{Header, HeaderList, Seconds};
+use super::SecretArgs;
+
+pub(super) const HELP: &str = "\
+With no target, listen is the endpoint itself: it verifies, records and prints each event and
+answers 200. Every accepted event is flushed to the event log before the 2xx goes back, so an event
+whk acknowledged survives a crash; undelivered events are delivered on the next start. Besides its
+own secret, listen accepts the config file's [secrets] for each provider no --verify-secret names.
+
+Examples:
+  whk listen
+  whk listen --forward-to localhost:4242/webhook
+  whk listen -f 4242/webhook --forward-connect-to 4242/connect --events 'payout.*,account.updated'
+  whk listen --route 'link.created=localhost:8000/fintoc/widget' --forward-to 8000/fintoc/webhook
+  whk listen --verify-secret stripe=whsec_from_dashboard --forward-to 4242/webhook
+  whk listen --print-secret";
+
+#[derive(Args, Debug)]
+pub struct ListenArgs {
+    /// Address to listen on (loopback unless --allow-remote).
+    #[arg(long, value_name = "HOST:PORT", conflicts_with = "port")]
+    pub addr: Option<String>,
+
+    /// Port to listen on, on 127.0.0.1.
+    #[arg(long, short = 'p')]
+    pub port: Option<u16>,
+
+    /// Allow binding a non-loopback address (anyone who can reach it can post events).
+    #[arg(long)]
+    pub allow_remote: bool,
+
+    /// Forward events here (a port, host:port/path, /path or a full URL). Default: WHK_FORWARD_TO or the
+    /// config file; with neither, listen is the endpoint itself.
+    #[arg(long, short = 'f', value_name = "URL", value_hint = ValueHint::Url)]
+    pub forward_to: Option<String>,
+
+    /// Forward Stripe Connect events (with a top-level `account`) here; defaults to --forward-to.
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub forward_connect_to: Option<String>,
+
+    /// Route event types to their own URL: 'TYPE_OR_GLOB=URL' (repeatable; first match wins).
+    #[arg(long = "route", value_name = "GLOB=URL")]
+    pub routes: Vec<String>,
+
+    /// Forward only these event types (comma-separated, globs allowed); others are still recorded.
+    #[arg(long, short = 'e', value_delimiter = ',', value_name = "TYPES")]
+    pub events: Vec<String>,
+
+    /// Extra header on forwarded requests, 'Name: value' (repeatable; 'K1: v1, K2: v2' sets several).
+    // `--headers` was its name before trigger and replay's `--header` set the spelling.
+    #[arg(long = "header", alias = "headers", short = 'H', value_name = "NAME: VALUE", value_parser = Header)]
+    pub headers: Vec<HeaderList>,
+
+    /// Extra header on forwarded Connect requests, 'Name: value' (repeatable; 'K1: v1, K2: v2' sets several).
+    #[arg(long = "connect-header", alias = "connect-headers", value_name = "NAME: VALUE", value_parser = Header)]
+    pub connect_headers: Vec<HeaderList>,
+
+    /// Also accept events signed with this provider secret: PROVIDER=SECRET (repeatable).
+    #[arg(long = "verify-secret", value_name = "PROVIDER=SECRET")]
+    pub verify_secrets: Vec<String>,
+
+    /// Accept unsigned or unverifiable requests (recorded as unverified).
+    #[arg(long)]
+    pub skip_verify: bool,
+
+    /// Largest accepted body in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body: u64,
+
+    /// Seconds a client may take to send its request headers, and then its body, before a 408.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = Seconds)]
+    pub client_timeout: Duration,
+
+    /// Attempts after the first for connection errors, timeouts and 5xx (4xx is not retried).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub retries: u32,
+
+    /// Seconds to wait for the app's answer on each attempt.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = Seconds)]
+    pub timeout: Duration,
+
+    /// Event log (JSON Lines). Default: events.jsonl in the user's data directory.
+    #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = ValueHint::FilePath)]
+    pub log: Option<PathBuf>,
+
+    /// Console output: human lines on stderr, or JSON lines on stdout.
+    #[arg(long, value_enum, default_value_t = ListenFormat::Text)]
+    pub format: ListenFormat,
+
+    /// Print the signing secret that forwarded events are signed with, and exit.
+    #[arg(long)]
+    pub print_secret: bool,
+
+    /// Exit after this many events have been received and handled (for scripts and demos).
+    #[arg(long, value_name = "N")]
+    pub exit_after: Option<u64>,
+
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListenFormat {
+    Text,
+    Json,
+}
