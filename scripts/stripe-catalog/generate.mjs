@@ -212,8 +212,8 @@ function buildUnchecked(type, example, name, depth, symbol) {
   if (typeof example === 'string' && (hasString || literals.includes(example))) return example;
   if (typeof example === 'number' && hasNumber) {
     if (symbol && isTimeProperty(symbol)) return timeFor(name);
-    // Stripe's examples fill numbers they have no value for with random ten-digit ones.
-    return example >= 1e8 ? fillerNumber(name) : example;
+    // Stripe's examples fill numbers they have no value for with random ones of seven to ten digits.
+    return example >= 1e6 ? fillerNumber(name) : example;
   }
   if (typeof example === 'boolean' && booleans.length) {
     if (name === 'livemode') return '{{livemode}}';
@@ -250,8 +250,15 @@ function buildObject(objectType, example, depth, name) {
   const out = {};
   const properties = checker.getPropertiesOfType(objectType);
   if (properties.length === 0) {
-    // An index signature (metadata and the like): keep the example's entries.
-    return example && typeof example === 'object' ? { ...example } : {};
+    // An index signature (metadata and the like): the example's entries, each built as the
+    // signature's value type. Stripe's examples carry a stray "undefined" key in some of them.
+    const valueType = checker.getIndexTypeOfType(objectType, ts.IndexKind.String);
+    if (!example || typeof example !== 'object' || !valueType) return {};
+    return Object.fromEntries(
+      Object.entries(example)
+        .filter(([key]) => key !== 'undefined')
+        .map(([key, value]) => [key, build(valueType, value, key, depth)]),
+    );
   }
   if (strictValues && example) {
     const undeclared = Object.keys(example).filter((key) => !properties.some((p) => p.name === key));
