@@ -223,6 +223,12 @@ function buildUnchecked(type, example, name, depth, symbol) {
     const element = checker.getTypeArguments(arrays[0])[0];
     return example.map((item) => build(element, item, name, depth + 1));
   }
+  // An expandable field (an id or the object) is never expanded in an event: Stripe sends the id.
+  if (example && typeof example === 'object' && !Array.isArray(example) && hasString && records.some(objectLiteralOf)) {
+    const own = typeof example.id === 'string' && (looksLikeId(example.id) || example.id.includes('{{')) ? example.id : undefined;
+    const object = records.find((t) => objectLiteralOf(t) === example.object);
+    return own ?? idFor(object ? [object] : records) ?? fillerString(name);
+  }
   if (example && typeof example === 'object' && !Array.isArray(example) && records.length) {
     const chosen = records.find((t) => objectLiteralOf(t) === example.object) ?? records[0];
     return buildObject(chosen, example, depth + 1, name);
@@ -279,6 +285,10 @@ function buildObject(objectType, example, depth, name) {
     if (property === 'id' && !ownId && members(type).some((t) => t.flags & ts.TypeFlags.String)) {
       // A resource's prefix, or for an object nested without `object`, the one named for its field.
       const owner = objectLiteralOf(objectType) ?? `${name}`;
+      if (owner === 'account') {
+        out.id = '{{account}}';
+        continue;
+      }
       const prefix = prefixByObject.get(owner) ?? variants.nested_ids[owner];
       if (!prefix) missingPrefixes.add(`${owner} (${checker.typeToString(objectType)})`);
       out.id = `{{id:${prefix}}}`;
