@@ -136,6 +136,10 @@ const timeFor = (name) => {
 // ---------------------------------------------------------------------------------------------
 // Building a value of a declared type from an example value (or none).
 const fillerString = (name) => {
+  // A plain string field named for a resource holds that resource's id.
+  if (name === 'account') return '{{account}}';
+  const prefix = prefixByObject.get(name) ?? prefixByObject.get(name.replace(/_/g, ''));
+  if (prefix) return `{{id:${prefix}}}`;
   for (const [pattern, value] of variants.strings) if (new RegExp(pattern).test(name)) return value;
   return '';
 };
