@@ -5,8 +5,8 @@
 //
 // For each event type in scripts/stripe-catalog/stripe-event-types.tsv, runs
 // `WHK trigger TYPE --provider stripe --print` (once plainly and once per --account), and writes
-// the bodies as object literals typed as their event interface (`Extract<Stripe.Event, {type: …}>`,
-// which is Stripe.<Name>Event) into one .ts file; then `tsc --strict --noEmit` judges them, with
+// the bodies as object literals typed as their event interface (`Stripe.<Name>Event`, found by its
+// `type` literal in the declarations) into one .ts file; then `tsc --strict --noEmit` judges them, with
 // excess-property checks on, so a missing, invented or wrongly typed field is an error.
 // Three negative controls (an extra field, a missing one, a wrong literal) must each fail, or
 // the check proves nothing. Prints one JSON summary line on stdout; exit 1 when any event fails.
@@ -15,6 +15,7 @@
 // Decimal class, which it builds from the wire's decimal string for API responses but not for
 // webhook events, so Stripe's own string cannot satisfy the type (Climate.Order.metric_tons).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,24 @@ if (!fs.existsSync(tsc)) {
   console.error('typecheck.mjs: tests/tsc/node_modules is missing; run `npm ci` in tests/tsc');
   process.exit(2);
 }
+
+// Each type's interface name (Stripe.InvoicePaidEvent…), read from the declarations: Stripe.Event is
+// the union of every v1 event interface, each with its `type` literal.
+const interfaceNames = (() => {
+  const ts = createRequire(path.join(here, 'package.json'))('typescript');
+  const probe = path.join(here, '__typecheck_probe__.ts');
+  const options = { strict: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [] };
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, ...rest) =>
+    path.resolve(name) === probe ? ts.createSourceFile(name, "import Stripe from 'stripe';\nexport type All = Stripe.Event;\n", lang) : read(name, lang, ...rest);
+  const exists = host.fileExists.bind(host);
+  host.fileExists = (name) => path.resolve(name) === probe || exists(name);
+  const program = ts.createProgram([probe], options, host);
+  const checker = program.getTypeChecker();
+  const all = checker.getTypeAtLocation(program.getSourceFile(probe).statements.find(ts.isTypeAliasDeclaration));
+  return new Map(all.types.map((t) => [checker.getTypeOfSymbol(checker.getPropertyOfType(t, 'type')).value, t.getSymbol().name]));
+})();
 
 const eventTypes = fs
   .readFileSync(path.join(root, 'scripts/stripe-catalog/stripe-event-types.tsv'), 'utf8')
@@ -85,7 +104,9 @@ const write = (file, list) => {
   const starts = [];
   list.forEach((c, i) => {
     starts.push(text.split('\n').length);
-    text += `// ${c.label}\nexport const event${i}: Extract<Stripe.Event, { type: ${JSON.stringify(c.type)} }> = ${JSON.stringify(c.event, null, 2)};\n`;
+    const name = interfaceNames.get(c.type);
+    if (!name) throw new Error(`stripe-node declares no event interface for ${c.type}`);
+    text += `// ${c.label}\nexport const event${i}: Stripe.${name} = ${JSON.stringify(c.event, null, 2)};\n`;
   });
   fs.writeFileSync(path.join(outDir, file), text);
   return starts;
