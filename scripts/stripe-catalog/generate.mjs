@@ -425,7 +425,11 @@ function templateFor(event) {
 
   const deletedType = propType(members(objectType).find((m) => propType(m, 'deleted')) ?? objectType, 'deleted');
   let previous;
+  const own = variants.events[event];
   for (const variant of matchingVariants(event)) {
+    // A pattern that describes a change (sets fields and their old values) gives way to an
+    // event's own description of what changed.
+    if (variant !== own && variant.previous_attributes && own?.previous_attributes) continue;
     const applied = new Set();
     if (variant.when_declared && !(variant.when_declared in object) && !declares(objectType, [variant.when_declared])) continue;
     for (const [dotted, value] of Object.entries(variant.set ?? {})) {
