@@ -329,6 +329,19 @@ function placeholderIds(value, seen) {
   return value.replace(/[a-z][a-z0-9_]*_[A-Za-z0-9]{8,}/g, (match) => idPlaceholder(match) ?? match);
 }
 
+// Stripe's examples were recorded on its internal development hosts; each service's URLs move
+// to the public host that serves them (variants.json hosts).
+function publicUrls(value) {
+  if (Array.isArray(value)) return value.map(publicUrls);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, publicUrls(v)]));
+  if (typeof value !== 'string') return value;
+  return value.replace(/https:\/\/[a-z0-9-]+--([a-z_]+)-mydev\.dev\.stripe\.me/g, (url, service) => {
+    const host = variants.hosts[service];
+    if (!host) throw new Error(`no public host for Stripe's ${service} service (${url}): add it to variants.json hosts`);
+    return `https://${host}`;
+  });
+}
+
 // Stripe renders `id`, `object`, then the rest alphabetically, at every level.
 function ordered(value) {
   if (Array.isArray(value)) return value.map(ordered);
@@ -384,7 +397,7 @@ function declares(type, keys) {
   }
   return true;
 }
-const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !('$copy' in v);
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !('$copy' in v) && !('$remove' in v);
 // An old value laid over the current one, field by field where the type declares fields (a
 // record such as metadata is replaced whole).
 function overlay(type, current, old) {
@@ -421,7 +434,7 @@ function templateFor(event) {
   const seen = new Map();
   let object = build(objectType, example, '', 0);
   placeholderIds(object.id, seen); // the object's own id first, so it gets the plain {{id:P}}
-  object = placeholderIds(object, seen);
+  object = publicUrls(placeholderIds(object, seen));
 
   const deletedType = propType(members(objectType).find((m) => propType(m, 'deleted')) ?? objectType, 'deleted');
   let previous;
@@ -434,6 +447,12 @@ function templateFor(event) {
     if (variant.when_declared && !(variant.when_declared in object) && !declares(objectType, [variant.when_declared])) continue;
     for (const [dotted, value] of Object.entries(variant.set ?? {})) {
       if (dotted === 'deleted' && !(deletedType && members(deletedType).some(isBooleanLiteral))) continue;
+      if (value && typeof value === 'object' && value.$remove) {
+        const keys = dotted.split('.');
+        const parent = keys.length > 1 ? getPath(object, keys.slice(0, -1).join('.')) : object;
+        if (parent && typeof parent === 'object') delete parent[keys[keys.length - 1]];
+        continue;
+      }
       const resolved = resolve(object, value);
       // A pattern's value applies only where the resource's type allows it (status values differ).
       if (variant.if_allowed) {
