@@ -374,6 +374,11 @@ function setPath(object, dotted, value, type, event) {
 function typeAtPath(type, keys) {
   let t = type;
   for (const key of keys) {
+    const array = /^\d+$/.test(key) && members(t).find((m) => isObjectType(m) && checker.isArrayType(m));
+    if (array) {
+      t = checker.getTypeArguments(array)[0];
+      continue;
+    }
     const object = members(t).find((m) => isObjectType(m) && checker.getPropertyOfType(m, key));
     if (!object) return undefined;
     t = propType(object, key);
