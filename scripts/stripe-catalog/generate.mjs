@@ -366,7 +366,7 @@ function setPath(object, dotted, value, type, event) {
     target = target[key];
   }
   const last = keys[keys.length - 1];
-  if (!(last in target) && !declares(type, keys)) {
+  if (!(last in target) && !typeAtPath(type, keys)) {
     throw new Error(`variants.json ${event}: ${dotted} is not a property stripe-node declares`);
   }
   target[last] = value;
@@ -392,15 +392,6 @@ function fits(type, value) {
   } catch {
     return false;
   }
-}
-function declares(type, keys) {
-  let t = type;
-  for (const key of keys) {
-    const object = members(t).find((m) => isObjectType(m) && checker.getPropertyOfType(m, key));
-    if (!object) return false;
-    t = propType(object, key);
-  }
-  return true;
 }
 const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !('$copy' in v) && !('$remove' in v);
 // An old value laid over the current one, field by field where the type declares fields (a
@@ -441,7 +432,6 @@ function templateFor(event) {
   placeholderIds(object.id, seen); // the object's own id first, so it gets the plain {{id:P}}
   object = publicUrls(placeholderIds(object, seen));
 
-  const deletedType = propType(members(objectType).find((m) => propType(m, 'deleted')) ?? objectType, 'deleted');
   let previous;
   const own = variants.events[event];
   for (const variant of matchingVariants(event)) {
@@ -449,9 +439,7 @@ function templateFor(event) {
     // event's own description of what changed.
     if (variant !== own && variant.previous_attributes && own?.previous_attributes) continue;
     const applied = new Set();
-    if (variant.when_declared && !(variant.when_declared in object) && !declares(objectType, [variant.when_declared])) continue;
     for (const [dotted, value] of Object.entries(variant.set ?? {})) {
-      if (dotted === 'deleted' && !(deletedType && members(deletedType).some(isBooleanLiteral))) continue;
       if (value && typeof value === 'object' && value.$remove) {
         const keys = dotted.split('.');
         const parent = keys.length > 1 ? getPath(object, keys.slice(0, -1).join('.')) : object;
@@ -475,11 +463,11 @@ function templateFor(event) {
           // A pattern's old value goes with its new one: only where that was set.
           .filter(([key]) => !variant.if_allowed || applied.has(key))
           .map(([key, value]) => {
-          const symbol = checker.getPropertyOfType(members(objectType).find(isObjectType), key);
-          if (!symbol) throw new Error(`variants.json ${event}: previous_attributes.${key} is not a property stripe-node declares`);
-          const old = overlay(checker.getTypeOfSymbol(symbol), object[key], resolve(object, value));
-          return [key, build(checker.getTypeOfSymbol(symbol), old, key, 1, symbol)];
-        }),
+            const symbol = checker.getPropertyOfType(members(objectType).find(isObjectType), key);
+            if (!symbol) throw new Error(`variants.json ${event}: previous_attributes.${key} is not a property stripe-node declares`);
+            const old = overlay(checker.getTypeOfSymbol(symbol), object[key], resolve(object, value));
+            return [key, build(checker.getTypeOfSymbol(symbol), old, key, 1, symbol)];
+          }),
       );
     }
   }
