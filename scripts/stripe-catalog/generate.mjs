@@ -485,7 +485,16 @@ function templateFor(event) {
 
   const template = { description: jsdoc(event), object: objectName, data: ordered(object) };
   if (previous) template.previous_attributes = ordered(previous);
+  if (causedByApiRequest(event)) template.api_request = true;
   return JSON.stringify(template, null, 2) + '\n';
+}
+
+/** Whether an API request causes the event, by variants.json `api_request` (except, then match). */
+function causedByApiRequest(event) {
+  const glob = (pattern) => new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.]/g, '\\.')).join('.*') + '$');
+  const rules = variants.api_request;
+  if (rules.except.some((pattern) => glob(pattern).test(event))) return false;
+  return rules.match.some((pattern) => glob(pattern).test(event));
 }
 
 const stale = [];

@@ -173,7 +173,7 @@ mod tests {
         assert!(link.iter().any(|e| e.contains("financial_connections")), "fuzzy matches still follow: {link:?}");
         assert_eq!(ranked("payout.failed")[0], "stripe:payout.failed");
         assert_eq!(ranked("fintoc payout.creat")[0], "fintoc:payout.created");
-        assert_eq!(ranked("stripe:payout")[0], "stripe:payout.failed");
+        assert!(ranked("stripe:payout")[0].starts_with("stripe:payout."));
         assert!(ranked("stripe:payout").iter().all(|e| e.starts_with("stripe:")));
         assert_eq!(ranked("").len(), Catalog::load(None).unwrap().templates().len(), "nothing typed: everything");
     }

@@ -14,7 +14,7 @@ fn the_picker_filters_the_catalog_and_sends_the_chosen_event() {
     let tmux = Tmux::start(&format!("whk trigger --secret {SECRET} --forward-to {}", sink.url("/hook")), &[]);
     let screen = tmux.wait_for("Event to send");
     // Grouped by provider, each event with its description.
-    assert!(screen.contains("stripe  account.application.deauthorized"), "{screen}");
+    assert!(screen.contains("stripe  account.application.authorized"), "{screen}");
     tmux.type_text("fintoc payout.creat");
     let screen = tmux.wait_for("› fintoc payout.creat");
     let first = screen.lines().nth(1).unwrap_or_default();
@@ -52,7 +52,7 @@ fn the_picker_opens_on_the_first_row_and_ranks_names_that_start_with_the_query_f
     let tmux = Tmux::start(&format!("whk trigger --secret {SECRET} --forward-to {}", sink.url("/hook")), &[]);
     let screen = tmux.wait_for("Event to send");
     let first = screen.lines().nth(1).unwrap_or_default();
-    assert!(first.starts_with("❯ stripe  account.application.deauthorized"), "first row selected: {screen}");
+    assert!(first.starts_with("❯ stripe  account.application.authorized"), "first row selected: {screen}");
     tmux.type_text("link");
     let screen = tmux.wait_for("› link");
     let first = screen.lines().nth(1).unwrap_or_default();
@@ -72,12 +72,7 @@ fn the_picker_opens_on_the_first_row_and_ranks_names_that_start_with_the_query_f
     }
     tmux.press("BSpace");
     let started = Instant::now();
-    while !tmux
-        .screen(false)
-        .lines()
-        .nth(1)
-        .unwrap_or_default()
-        .starts_with("❯ stripe  account.application.deauthorized")
+    while !tmux.screen(false).lines().nth(1).unwrap_or_default().starts_with("❯ stripe  account.application.authorized")
     {
         assert!(started.elapsed() < Duration::from_secs(30), "the query was not cleared: {}", tmux.screen(false));
         std::thread::sleep(Duration::from_millis(50));
@@ -85,7 +80,7 @@ fn the_picker_opens_on_the_first_row_and_ranks_names_that_start_with_the_query_f
     tmux.press("Enter");
     let screen = tmux.wait_for("[exit ");
     assert!(screen.contains("[exit 0]"), "Enter on the first row sends it: {screen}");
-    assert_eq!(sink.received()[0].json()["type"], "account.application.deauthorized");
+    assert_eq!(sink.received()[0].json()["type"], "account.application.authorized");
 }
 
 #[test]
