@@ -421,7 +421,9 @@ function templateFor(event) {
   const eventType = eventInterfaces.get(event);
   const dataType = propType(eventType, 'data');
   const objectType = propType(dataType, 'object');
-  const objectName = members(objectType).map(objectLiteralOf).find(Boolean);
+  // A resource that is a union (a customer source: card, bank account or source) is its first
+  // member unless the event's variant names another (`object`).
+  const objectName = variants.events[event]?.object ?? members(objectType).map(objectLiteralOf).find(Boolean);
   const examplePath = path.join(here, 'examples', `${event}.json`);
   const example = fs.existsSync(examplePath)
     ? JSON.parse(fs.readFileSync(examplePath, 'utf8'))

@@ -68,7 +68,12 @@ pub fn check(payload: &str, signature: &str, secret: &str) -> Result<String, Str
     }
     // The typed parser ignores `data.object.object`; check that it names the struct parsed,
     // e.g. "financial_connections.account" for FinancialConnectionsAccount.
-    let resource = snake_case(&parsed_as);
+    // Two resources' `object` values are not their struct's name in snake case.
+    let resource = match parsed_as.as_str() {
+        "ApplicationFeeRefund" => "fee_refund".to_string(),
+        "InvoiceItem" => "invoiceitem".to_string(),
+        _ => snake_case(&parsed_as),
+    };
     match sent_object {
         Some(object) if object.replace('.', "_") == resource => Ok(variant),
         Some(object) => Err(format!("data.object.object is \"{object}\", but {variant} holds a {parsed_as}")),
