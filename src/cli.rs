@@ -64,6 +64,8 @@ pub enum Command {
     /// Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from.
     #[command(after_help = CONFIG_HELP)]
     Config(ConfigArgs),
+    /// Export, import or prune the event store that listen writes.
+    Log(LogArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETION_HELP)]
     Completion(CompletionArgs),
@@ -431,9 +433,14 @@ pub struct ListenArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,
 
-    /// Event log (JSON Lines). Default: events.jsonl in the user's data directory.
+    /// Event store: a SQLite database (not a text file; read it with `whk log export`). Default:
+    /// whk.db in the user's data directory. One listen per store.
     #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = ValueHint::FilePath)]
     pub log: Option<PathBuf>,
+
+    /// Connections served at once; beyond it a 503 (default: what the open-files limit allows).
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub max_connections: usize,
 
     /// Console output: human lines on stderr, or JSON lines on stdout.
     #[arg(long, value_enum, default_value_t = ListenFormat::Text)]
@@ -553,7 +560,7 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub pending: bool,
 
-    /// The event log to read (default: where `whk listen` writes it).
+    /// The event store (SQLite database) to read (default: where `whk listen` keeps it).
     #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = clap::ValueHint::FilePath)]
     pub log: Option<PathBuf>,
 
@@ -600,4 +607,32 @@ pub struct ReplayArgs {
 
     #[command(flatten)]
     pub secret: SecretArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: LogCommand,
+
+    /// The event store (SQLite database; default: where `whk listen` keeps it).
+    #[arg(long, value_name = "PATH", env = "WHK_LOG", global = true, value_hint = ValueHint::FilePath)]
+    pub log: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogCommand {
+    /// Write every record as JSON Lines on stdout (bodies byte for byte), oldest first.
+    Export,
+    /// Add the records of a JSON Lines log (whk 0.1's events.jsonl, or an export) to the store.
+    Import {
+        /// The JSON Lines file.
+        #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+        file: PathBuf,
+    },
+    /// Delete records older than a duration that owe no delivery.
+    Prune {
+        /// For example 7d, 12h.
+        #[arg(long, value_name = "DURATION")]
+        older_than: String,
+    },
 }

@@ -75,7 +75,7 @@ fn no_secret_is_written_anywhere_the_user_did_not_ask_for_it() {
     // The app refuses twice (500), so listen retries, then accepts.
     let records: Records = Arc::new(Mutex::new(Vec::new()));
     let app = App::start(0, records.clone(), Arc::new(|n| if n < 2 { 500 } else { 200 }));
-    let log = dir.join("data/events.jsonl");
+    let log = dir.join("data/events.db");
     let port = free_port();
     let verify_secret = format!("stripe={provider}");
     let listen = Listen::start_logging_to(
