@@ -42,6 +42,9 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
     }
     let to = args.to.as_deref().map(parse_target).transpose()?;
     let log_path = crate::relay::log_path(args.log.clone())?;
+    if let Some(since) = &args.since {
+        store::ago("--since", since)?;
+    }
 
     let mut store = if args.files.is_empty() { Some(Store::open_existing(&log_path)?) } else { None };
     let (mut items, held_elsewhere) = match store.as_mut() {

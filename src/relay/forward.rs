@@ -31,8 +31,9 @@ pub struct ForwardSettings {
     pub relay_token: String,
 }
 
-/// The header every forwarded request carries, so a listen recognises its own events coming back.
-pub const RELAY_HEADER: &str = "whk-relayed-by";
+/// The header every forwarded request carries, so a listen recognises its own events coming back,
+/// even through other listens: each adds its token to the list the event arrived with.
+pub use super::store::RELAYED_BY as RELAY_HEADER;
 
 /// Shared by the workers; `outstanding` counts deliveries not yet delivered or failed.
 pub struct Forwarding {
@@ -301,7 +302,11 @@ fn signed(
     let msg_id = record.msg_id.as_deref().unwrap_or(&record.id);
     let secret = &f.settings.secret;
     let mut extra = extra.to_vec();
-    extra.push((RELAY_HEADER.to_string(), f.settings.relay_token.clone()));
+    let relayed_by = match &record.relayed_by {
+        Some(earlier) => format!("{earlier}, {}", f.settings.relay_token),
+        None => f.settings.relay_token.clone(),
+    };
+    extra.push((RELAY_HEADER.to_string(), relayed_by));
     let request = match (Provider::from_name(&record.provider), record.provider.as_str()) {
         (Some(provider), _) => {
             SignedRequest::new(provider, secret, now, url, body, &extra).map_err(|e| e.to_string())?

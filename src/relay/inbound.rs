@@ -118,7 +118,12 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
         let reason = format!("the body is larger than --max-body {} bytes", inbound.max_body);
         return Err((StatusCode::PAYLOAD_TOO_LARGE, reason, None));
     }
-    if request.headers().get(RELAY_HEADER).is_some_and(|v| v.as_bytes() == inbound.relay_token.as_bytes()) {
+    let came_back = request
+        .headers()
+        .get_all(RELAY_HEADER)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.split(',').any(|token| token.trim() == inbound.relay_token)));
+    if came_back {
         return Err((
             StatusCode::LOOP_DETECTED,
             "this event was forwarded by this very listen and came back: a target points at listen itself; not stored again".into(),

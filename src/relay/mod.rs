@@ -69,6 +69,7 @@ pub fn run(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, usiz
 }
 
 async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, usize)) -> Result<Exit> {
+    let handles = raise_file_limit();
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             " (is another `whk listen` running? pick another port with --port)"
@@ -86,7 +87,6 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
              Restart `whk listen` to start a new store."
         ));
     })?;
-    let handles = raise_file_limit();
     let max_connections = match config.max_connections {
         0 => handles.saturating_sub(SPARE_HANDLES).max(16) as usize,
         n => n,

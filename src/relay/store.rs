@@ -252,7 +252,7 @@ pub struct Store {
 /// An error that names the store and what to do, for a store that cannot be used.
 fn unusable(path: &Path, err: impl std::fmt::Display) -> anyhow::Error {
     anyhow::Error::new(crate::UsageError(format!(
-        "cannot use the event store {}: {err} (is it a whk store? pass --log PATH to use another)",
+        "cannot open the event store {}: {err} (is it a whk store? pass --log PATH to use another)",
         path.display()
     )))
 }
@@ -295,7 +295,7 @@ impl Store {
             options.write(true).create(true).truncate(false);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            options.open(path).with_context(|| format!("cannot create the event store {}", path.display()))?;
+            options.open(path).map_err(|e| unusable(path, e))?;
         }
         Store::connect(path)
     }
@@ -616,9 +616,9 @@ impl Store {
 
     /// What forwarding reads back: the event's body and the fields that sign it.
     pub fn forwardable(&self, seq: u64) -> Result<Forwardable> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT event_id, type, provider, msg_id, account, body FROM events WHERE seq = ?1")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT event_id, type, provider, msg_id, account, body, headers FROM events WHERE seq = ?1",
+        )?;
         statement
             .query_row([seq as i64], |r| {
                 Ok(Forwardable {
@@ -628,6 +628,10 @@ impl Store {
                     msg_id: r.get(3)?,
                     account: r.get(4)?,
                     body: r.get(5)?,
+                    relayed_by: decode_headers(&r.get::<_, String>(6)?)
+                        .into_iter()
+                        .find(|(name, _)| name == RELAYED_BY)
+                        .map(|(_, value)| value),
                 })
             })
             .optional()?
@@ -644,7 +648,12 @@ pub struct Forwardable {
     pub msg_id: Option<String>,
     pub account: Option<String>,
     pub body: Vec<u8>,
+    /// The relays it came through (their `whk-relayed-by` header), when it came from one.
+    pub relayed_by: Option<String>,
 }
+
+/// The header forwarded requests carry: the relay tokens of every whk listen they passed through.
+pub const RELAYED_BY: &str = "whk-relayed-by";
 
 const SELECT_EVENTS: &str = "SELECT e.seq, e.change, e.at, e.verdict, e.reason, e.event_id, e.type, e.provider,
     e.account, e.verified, e.msg_id, e.path, e.headers, e.body, e.body_len FROM events e";
@@ -874,7 +883,11 @@ const RETRY_CAP: usize = 100_000;
 
 /// Opens the store for listen: claims what is pending and starts the writer thread.
 pub fn open_for_listen(path: &Path, on_broken: impl Fn(&str) + Send + 'static) -> Result<Opened> {
-    let mut store = Store::open(path)?;
+    let store = Store::open(path)?;
+    // The schema moves from the write-ahead log into the file itself, so an emptied file
+    // (copy-truncate rotation) is recognisable as such from here on.
+    store.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| unusable(path, e))?;
+    let mut store = store;
     let (pending, held_elsewhere) = store.claim_pending(None)?;
     let identity = file_identity(path).with_context(|| format!("cannot stat the event store {}", path.display()))?;
     let (tx, rx) = mpsc::channel();
@@ -937,7 +950,11 @@ fn write_loop(
         // Checked before every commit: writing on would land in a file no one will ever read.
         if broken.is_none() {
             match file_identity(path) {
-                Ok(now) if now == identity => {}
+                Ok(now) if now == identity => {
+                    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+                        broken = Some(format!("the event store {} was emptied (truncated)", path.display()));
+                    }
+                }
                 Ok(_) => broken = Some(format!("the event store {} was replaced", path.display())),
                 Err(err) => broken = Some(format!("the event store {} is gone ({err})", path.display())),
             }
