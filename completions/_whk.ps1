@@ -30,8 +30,9 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List the event types whk can trigger')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a payload, or verify a received signature and explain why it fails')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, record durably, and forward them re-signed, in order')
-            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded events (from the listen log) or fixture files, freshly signed')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded events (from the event store) or fixture files, freshly signed')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Export, import or prune the event store that listen writes')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page, or write every page to a folder')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -189,7 +190,8 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--client-timeout', '--client-timeout', [CompletionResultType]::ParameterName, 'Seconds a client may take to send its request headers, and then its body, before a 408')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Attempts after the first for connection errors, timeouts and 5xx (4xx is not retried)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the app''s answer on each attempt')
-            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Event log (JSON Lines). Default: events.jsonl in the user''s data directory')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Event store: a SQLite database (not a text file; read it with `whk log export`). Default: whk.db in the user''s data directory. One listen per store')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; beyond it a 503 (default: what the open-files limit allows)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Console output: human lines on stderr, or JSON lines on stdout')
             [CompletionResult]::new('--exit-after', '--exit-after', [CompletionResultType]::ParameterName, 'Exit after this many events have been received and handled (for scripts and demos)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Signing secret [env: WHK_SECRET]. Default: the local secret that `whk listen --print-secret` prints')
@@ -205,7 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the last N matching events')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only event types matching this glob, e.g. ''payout.*''')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events received within this long, e.g. 10m, 2h, 1d')
-            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'The event log to read (default: where `whk listen` writes it)')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'The event store (SQLite database) to read (default: where `whk listen` keeps it)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Replay events from fixture files instead of the log (one or more paths; repeatable)')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider of fixture events, when their shape does not say')
             [CompletionResult]::new('--override', '--override', [CompletionResultType]::ParameterName, 'Replace a field that exists: PATH=VALUE (repeatable)')
@@ -233,6 +235,58 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'whk;log' {
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'The event store (SQLite database; default: where `whk listen` keeps it)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add the records of a JSON Lines log (whk 0.1''s events.jsonl, or an export) to the store')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete records older than a duration that owe no delivery')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'whk;log;export' {
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'The event store (SQLite database; default: where `whk listen` keeps it)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'whk;log;import' {
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'The event store (SQLite database; default: where `whk listen` keeps it)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'whk;log;prune' {
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'For example 7d, 12h')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'The event store (SQLite database; default: where `whk listen` keeps it)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'whk;log;help' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add the records of a JSON Lines log (whk 0.1''s events.jsonl, or an export) to the store')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete records older than a duration that owe no delivery')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'whk;log;help;export' {
+            break
+        }
+        'whk;log;help;import' {
+            break
+        }
+        'whk;log;help;prune' {
+            break
+        }
+        'whk;log;help;help' {
+            break
+        }
         'whk;completion' {
             [CompletionResult]::new('bash', 'bash', [CompletionResultType]::ParameterValue, '')
             [CompletionResult]::new('elvish', 'elvish', [CompletionResultType]::ParameterValue, '')
@@ -256,8 +310,9 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List the event types whk can trigger')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a payload, or verify a received signature and explain why it fails')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive webhooks locally: verify, record durably, and forward them re-signed, in order')
-            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded events (from the listen log) or fixture files, freshly signed')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded events (from the event store) or fixture files, freshly signed')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Export, import or prune the event store that listen writes')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page, or write every page to a folder')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -279,6 +334,21 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             break
         }
         'whk;help;config' {
+            break
+        }
+        'whk;help;log' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Add the records of a JSON Lines log (whk 0.1''s events.jsonl, or an export) to the store')
+            [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete records older than a duration that owe no delivery')
+            break
+        }
+        'whk;help;log;export' {
+            break
+        }
+        'whk;help;log;import' {
+            break
+        }
+        'whk;help;log;prune' {
             break
         }
         'whk;help;completion' {

@@ -27,8 +27,9 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand events 'List the event types whk can trigger'
             cand sign 'Sign a payload, or verify a received signature and explain why it fails'
             cand listen 'Receive webhooks locally: verify, record durably, and forward them re-signed, in order'
-            cand replay 'Re-deliver recorded events (from the listen log) or fixture files, freshly signed'
+            cand replay 'Re-deliver recorded events (from the event store) or fixture files, freshly signed'
             cand config 'Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from'
+            cand log 'Export, import or prune the event store that listen writes'
             cand completion 'Print a shell completion script'
             cand man 'Print the manual page, or write every page to a folder'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -182,7 +183,8 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --client-timeout 'Seconds a client may take to send its request headers, and then its body, before a 408'
             cand --retries 'Attempts after the first for connection errors, timeouts and 5xx (4xx is not retried)'
             cand --timeout 'Seconds to wait for the app''s answer on each attempt'
-            cand --log 'Event log (JSON Lines). Default: events.jsonl in the user''s data directory'
+            cand --log 'Event store: a SQLite database (not a text file; read it with `whk log export`). Default: whk.db in the user''s data directory. One listen per store'
+            cand --max-connections 'Connections served at once; beyond it a 503 (default: what the open-files limit allows)'
             cand --format 'Console output: human lines on stderr, or JSON lines on stdout'
             cand --exit-after 'Exit after this many events have been received and handled (for scripts and demos)'
             cand --secret 'Signing secret [env: WHK_SECRET]. Default: the local secret that `whk listen --print-secret` prints'
@@ -197,7 +199,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --last 'Only the last N matching events'
             cand --type 'Only event types matching this glob, e.g. ''payout.*'''
             cand --since 'Only events received within this long, e.g. 10m, 2h, 1d'
-            cand --log 'The event log to read (default: where `whk listen` writes it)'
+            cand --log 'The event store (SQLite database) to read (default: where `whk listen` keeps it)'
             cand --file 'Replay events from fixture files instead of the log (one or more paths; repeatable)'
             cand --provider 'Provider of fixture events, when their shape does not say'
             cand --override 'Replace a field that exists: PATH=VALUE (repeatable)'
@@ -223,6 +225,49 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'whk;log'= {
+            cand --log 'The event store (SQLite database; default: where `whk listen` keeps it)'
+            cand --color 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand export 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first'
+            cand import 'Add the records of a JSON Lines log (whk 0.1''s events.jsonl, or an export) to the store'
+            cand prune 'Delete records older than a duration that owe no delivery'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'whk;log;export'= {
+            cand --log 'The event store (SQLite database; default: where `whk listen` keeps it)'
+            cand --color 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'whk;log;import'= {
+            cand --log 'The event store (SQLite database; default: where `whk listen` keeps it)'
+            cand --color 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'whk;log;prune'= {
+            cand --older-than 'For example 7d, 12h'
+            cand --log 'The event store (SQLite database; default: where `whk listen` keeps it)'
+            cand --color 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'whk;log;help'= {
+            cand export 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first'
+            cand import 'Add the records of a JSON Lines log (whk 0.1''s events.jsonl, or an export) to the store'
+            cand prune 'Delete records older than a duration that owe no delivery'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'whk;log;help;export'= {
+        }
+        &'whk;log;help;import'= {
+        }
+        &'whk;log;help;prune'= {
+        }
+        &'whk;log;help;help'= {
+        }
         &'whk;completion'= {
             cand 'bash' ''
             cand 'elvish' ''
@@ -244,8 +289,9 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand events 'List the event types whk can trigger'
             cand sign 'Sign a payload, or verify a received signature and explain why it fails'
             cand listen 'Receive webhooks locally: verify, record durably, and forward them re-signed, in order'
-            cand replay 'Re-deliver recorded events (from the listen log) or fixture files, freshly signed'
+            cand replay 'Re-deliver recorded events (from the event store) or fixture files, freshly signed'
             cand config 'Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from'
+            cand log 'Export, import or prune the event store that listen writes'
             cand completion 'Print a shell completion script'
             cand man 'Print the manual page, or write every page to a folder'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -261,6 +307,17 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help;replay'= {
         }
         &'whk;help;config'= {
+        }
+        &'whk;help;log'= {
+            cand export 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first'
+            cand import 'Add the records of a JSON Lines log (whk 0.1''s events.jsonl, or an export) to the store'
+            cand prune 'Delete records older than a duration that owe no delivery'
+        }
+        &'whk;help;log;export'= {
+        }
+        &'whk;help;log;import'= {
+        }
+        &'whk;help;log;prune'= {
         }
         &'whk;help;completion'= {
         }

@@ -33,8 +33,9 @@ complete -c whk -n "__fish_whk_needs_command" -f -a "trigger" -d 'Build a realis
 complete -c whk -n "__fish_whk_needs_command" -f -a "events" -d 'List the event types whk can trigger'
 complete -c whk -n "__fish_whk_needs_command" -f -a "sign" -d 'Sign a payload, or verify a received signature and explain why it fails'
 complete -c whk -n "__fish_whk_needs_command" -f -a "listen" -d 'Receive webhooks locally: verify, record durably, and forward them re-signed, in order'
-complete -c whk -n "__fish_whk_needs_command" -f -a "replay" -d 'Re-deliver recorded events (from the listen log) or fixture files, freshly signed'
+complete -c whk -n "__fish_whk_needs_command" -f -a "replay" -d 'Re-deliver recorded events (from the event store) or fixture files, freshly signed'
 complete -c whk -n "__fish_whk_needs_command" -f -a "config" -d 'Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from'
+complete -c whk -n "__fish_whk_needs_command" -f -a "log" -d 'Export, import or prune the event store that listen writes'
 complete -c whk -n "__fish_whk_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c whk -n "__fish_whk_needs_command" -f -a "man" -d 'Print the manual page, or write every page to a folder'
 complete -c whk -n "__fish_whk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -105,7 +106,8 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l max-body -d 'Largest 
 complete -c whk -n "__fish_whk_using_subcommand listen" -l client-timeout -d 'Seconds a client may take to send its request headers, and then its body, before a 408' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l retries -d 'Attempts after the first for connection errors, timeouts and 5xx (4xx is not retried)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l timeout -d 'Seconds to wait for the app\'s answer on each attempt' -r
-complete -c whk -n "__fish_whk_using_subcommand listen" -l log -d 'Event log (JSON Lines). Default: events.jsonl in the user\'s data directory' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l log -d 'Event store: a SQLite database (not a text file; read it with `whk log export`). Default: whk.db in the user\'s data directory. One listen per store' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l max-connections -d 'Connections served at once; beyond it a 503 (default: what the open-files limit allows)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l format -d 'Console output: human lines on stderr, or JSON lines on stdout' -r -f -a "text\t''
 json\t''"
 complete -c whk -n "__fish_whk_using_subcommand listen" -l exit-after -d 'Exit after this many events have been received and handled (for scripts and demos)' -r
@@ -120,7 +122,7 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -s h -l help -d 'Print h
 complete -c whk -n "__fish_whk_using_subcommand replay" -l last -d 'Only the last N matching events' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l type -d 'Only event types matching this glob, e.g. \'payout.*\'' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l since -d 'Only events received within this long, e.g. 10m, 2h, 1d' -r
-complete -c whk -n "__fish_whk_using_subcommand replay" -l log -d 'The event log to read (default: where `whk listen` writes it)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand replay" -l log -d 'The event store (SQLite database) to read (default: where `whk listen` keeps it)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l file -d 'Replay events from fixture files instead of the log (one or more paths; repeatable)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l provider -d 'Provider of fixture events, when their shape does not say' -r -f -a "stripe\t''
 fintoc\t''"
@@ -145,6 +147,35 @@ always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand config" -l path -d 'Print only the config file\'s path, whether or not it exists'
 complete -c whk -n "__fish_whk_using_subcommand config" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand log; and not __fish_seen_subcommand_from export import prune help" -l log -d 'The event store (SQLite database; default: where `whk listen` keeps it)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand log; and not __fish_seen_subcommand_from export import prune help" -l color -d 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand log; and not __fish_seen_subcommand_from export import prune help" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand log; and not __fish_seen_subcommand_from export import prune help" -f -a "export" -d 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first'
+complete -c whk -n "__fish_whk_using_subcommand log; and not __fish_seen_subcommand_from export import prune help" -f -a "import" -d 'Add the records of a JSON Lines log (whk 0.1\'s events.jsonl, or an export) to the store'
+complete -c whk -n "__fish_whk_using_subcommand log; and not __fish_seen_subcommand_from export import prune help" -f -a "prune" -d 'Delete records older than a duration that owe no delivery'
+complete -c whk -n "__fish_whk_using_subcommand log; and not __fish_seen_subcommand_from export import prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from export" -l log -d 'The event store (SQLite database; default: where `whk listen` keeps it)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from export" -l color -d 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from import" -l log -d 'The event store (SQLite database; default: where `whk listen` keeps it)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from import" -l color -d 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from prune" -l older-than -d 'For example 7d, 12h' -r
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from prune" -l log -d 'The event store (SQLite database; default: where `whk listen` keeps it)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from prune" -l color -d 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first'
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "import" -d 'Add the records of a JSON Lines log (whk 0.1\'s events.jsonl, or an export) to the store'
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Delete records older than a duration that owe no delivery'
+complete -c whk -n "__fish_whk_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c whk -n "__fish_whk_using_subcommand completion" -l color -d 'When to use colours: auto means only when output goes to a terminal, and never when NO_COLOR is set' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -154,15 +185,19 @@ complete -c whk -n "__fish_whk_using_subcommand man" -l color -d 'When to use co
 always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand man" -s h -l help -d 'Print help'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "trigger" -d 'Build a realistic sample event, sign it as the provider does, and POST it'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "events" -d 'List the event types whk can trigger'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "sign" -d 'Sign a payload, or verify a received signature and explain why it fails'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "listen" -d 'Receive webhooks locally: verify, record durably, and forward them re-signed, in order'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "replay" -d 'Re-deliver recorded events (from the listen log) or fixture files, freshly signed'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "config" -d 'Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "completion" -d 'Print a shell completion script'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "man" -d 'Print the manual page, or write every page to a folder'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config completion man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "trigger" -d 'Build a realistic sample event, sign it as the provider does, and POST it'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "events" -d 'List the event types whk can trigger'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "sign" -d 'Sign a payload, or verify a received signature and explain why it fails'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "listen" -d 'Receive webhooks locally: verify, record durably, and forward them re-signed, in order'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "replay" -d 'Re-deliver recorded events (from the event store) or fixture files, freshly signed'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "config" -d 'Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "log" -d 'Export, import or prune the event store that listen writes'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "completion" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "man" -d 'Print the manual page, or write every page to a folder'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from trigger events sign listen replay config log completion man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "export" -d 'Write every record as JSON Lines on stdout (bodies byte for byte), oldest first'
+complete -c whk -n "__fish_whk_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "import" -d 'Add the records of a JSON Lines log (whk 0.1\'s events.jsonl, or an export) to the store'
+complete -c whk -n "__fish_whk_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "prune" -d 'Delete records older than a duration that owe no delivery'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -f -a 'account.application.deauthorized' -d 'Occurs when a connected account disconnects from your platform. You can use it to trigger cleanup on your server.'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -f -a 'account.external_account.updated' -d 'Occurs when a bank account or debit card attached to a connected account is updated, which can impact payouts.'
 complete -c whk -n "__fish_whk_using_subcommand trigger" -f -a 'account.refresh_intent.failed' -d 'Triggers when an update of the movements of a specific Account fails. Only available for "Refresh On Demand" plans'

@@ -58,13 +58,14 @@ pub enum Command {
     /// Receive webhooks locally: verify, record durably, and forward them re-signed, in order.
     #[command(after_help = LISTEN_HELP)]
     Listen(ListenArgs),
-    /// Re-deliver recorded events (from the listen log) or fixture files, freshly signed.
+    /// Re-deliver recorded events (from the event store) or fixture files, freshly signed.
     #[command(after_help = REPLAY_HELP)]
     Replay(ReplayArgs),
     /// Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from.
     #[command(after_help = CONFIG_HELP)]
     Config(ConfigArgs),
     /// Export, import or prune the event store that listen writes.
+    #[command(after_help = LOG_HELP)]
     Log(LogArgs),
     /// Print a shell completion script.
     #[command(after_help = COMPLETION_HELP)]
@@ -75,7 +76,7 @@ pub enum Command {
 }
 
 const REPLAY_HELP: &str = "\
-Events come from the `whk listen` log (select with ids, --last, --type, --since, --failed,
+Events come from the `whk listen` event store (select with ids, --last, --type, --since, --failed,
 --pending; they combine) or from --file fixtures: one event as JSON, an array of events, or JSON
 Lines. The body is sent byte for byte with a fresh signature; --new-id and edits re-serialise it.
 The target is --to, else the route the event had, else `whk listen` on 127.0.0.1:7171.
@@ -140,9 +141,10 @@ Examples:
 
 const LISTEN_HELP: &str = "\
 With no target, listen is the endpoint itself: it verifies, records and prints each event and
-answers 200. Every accepted event is flushed to the event log before the 2xx goes back, so an event
-whk acknowledged survives a crash; undelivered events are delivered on the next start. Besides its
-own secret, listen accepts the config file's [secrets] for each provider no --verify-secret names.
+answers 200. Every accepted event is committed to the event store (a SQLite database, --log) before
+the 2xx goes back, so an event whk acknowledged survives a crash; undelivered events are delivered
+on the next start. One listen per store: a second one refuses to start and names the first. Besides
+its own secret, listen accepts the config file's [secrets] for each provider no --verify-secret names.
 
 Examples:
   whk listen
@@ -151,6 +153,19 @@ Examples:
   whk listen --route 'link.created=localhost:8000/fintoc/widget' --forward-to 8000/fintoc/webhook
   whk listen --verify-secret stripe=whsec_from_dashboard --forward-to 4242/webhook
   whk listen --print-secret";
+
+const LOG_HELP: &str = "\
+The store is a SQLite database (default whk.db in the data directory; --log or WHK_LOG picks
+another). Export writes one JSON object per line, as whk 0.1's events.jsonl did: event, attempt,
+delivered, failed and rejected records, bodies byte for byte (body_base64 when not UTF-8). Import
+reads such a file (a torn last line is skipped and counted); its pending deliveries go out on the
+next `whk listen`. Prune deletes records older than the duration that owe no delivery.
+
+Examples:
+  whk log export > events.jsonl
+  whk log import ~/.local/share/whk/events.jsonl
+  whk log prune --older-than 7d
+  whk log export --log ci-run.db | jq -c 'select(.rec == \"failed\")'";
 
 const SIGN_HELP: &str = "\
 Without --secret, the secret is WHK_SECRET, else the config file's [secrets] entry for the

@@ -250,7 +250,7 @@ fn raise_file_limit() -> u64 {
                 limit.rlim_cur = limit.rlim_max;
             }
         }
-        limit.rlim_cur as u64
+        limit.rlim_cur
     }
     #[cfg(not(unix))]
     1024

@@ -393,7 +393,6 @@ impl Store {
         if let Some(before) = filter.before {
             bind("e.seq < ?", (before.min(i64::MAX as u64) as i64).into());
         }
-        let mut clauses = clauses;
         match filter.status {
             Some(StatusFilter::Rejected) => clauses.push("e.verdict = 'rejected'".into()),
             Some(status) => {
@@ -480,7 +479,7 @@ impl Store {
              WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq, target",
         )?;
         let mut by_seq: BTreeMap<u64, Vec<(Delivery, u64)>> = BTreeMap::new();
-        if records.len() as u64 * 4 >= high - low + 1 || records.len() == 1 {
+        if records.len() as u64 * 4 > high - low || records.len() == 1 {
             let rows = statement.query_map([low as i64, high as i64], delivery_from_row)?;
             for row in rows {
                 let (seq, delivery, change) = row?;

@@ -88,8 +88,7 @@ fn measured(cmd: &mut Command) -> (std::process::ExitStatus, Duration, u64) {
     let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
-    loop {
-        let Ok(status) = std::fs::read_to_string(&status_path) else { break };
+    while let Ok(status) = std::fs::read_to_string(&status_path) {
         if status.lines().any(|l| l.starts_with("State:") && l.contains('Z')) {
             break;
         }
