@@ -35,7 +35,17 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
             anyhow::bail!(UsageError(format!("{flag} {seconds} is not a positive number of seconds")));
         }
     }
+    let defaulted = args.log.is_none();
     let log_path = relay::log_path(args.log)?;
+    // whk 0.1 kept a JSON Lines log beside where the store now goes: say how to bring it along.
+    let old_log = log_path.with_file_name("events.jsonl");
+    let import_hint = (defaulted && !log_path.exists() && old_log.exists()).then(|| {
+        format!(
+            "whk 0.1's event log {} is not read by this version: `whk log import {}` adds it to the store",
+            old_log.display(),
+            old_log.display()
+        )
+    });
     check_signing(&secret, &routing, args.skip_verify, &verify_secrets)?;
     let mut summary = routing_summary(&routing);
     if let Some(Resolved { source: source @ (Source::Env(_) | Source::File(_)), .. }) = &forward_to {
@@ -70,6 +80,9 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
                 "Your webhook signing secret is {} (masked off a terminal: `whk listen --print-secret` prints it)",
                 crate::secret::mask(&secret)
             ));
+        }
+        if let Some(hint) = &import_hint {
+            console.info(hint);
         }
         if resumed > 0 {
             console.info(&format!("Resuming {resumed} deliveries left pending by the last run"));

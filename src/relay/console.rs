@@ -41,21 +41,27 @@ impl Lane {
         let (tx, rx) = mpsc::sync_channel::<Item>(QUEUE);
         let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
             let mut open = true;
-            for item in rx {
-                match item {
-                    Item::Line(line) if open => {
-                        if stream.write_all(line.as_bytes()).and_then(|_| stream.flush()).is_err() {
-                            // Nobody reads any more: stop writing, and ask listen to end.
-                            open = false;
-                            if let Some(closed) = &closed {
-                                let _ = closed.send(true);
-                            }
-                        }
+            let mut pending = Vec::new();
+            while let Ok(first) = rx.recv() {
+                // Whatever else is queued goes out in the same write: one system call, not one a line.
+                let mut flushes = Vec::new();
+                for item in std::iter::once(first).chain(rx.try_iter().take(QUEUE)) {
+                    match item {
+                        Item::Line(line) if open => pending.extend_from_slice(line.as_bytes()),
+                        Item::Line(_) => {}
+                        Item::Flush(done) => flushes.push(done),
                     }
-                    Item::Line(_) => {}
-                    Item::Flush(done) => {
-                        let _ = done.send(());
+                }
+                if open && !pending.is_empty() && stream.write_all(&pending).and_then(|_| stream.flush()).is_err() {
+                    // Nobody reads any more: stop writing, and ask listen to end.
+                    open = false;
+                    if let Some(closed) = &closed {
+                        let _ = closed.send(true);
                     }
+                }
+                pending.clear();
+                for done in flushes {
+                    let _ = done.send(());
                 }
             }
         });

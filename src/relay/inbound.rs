@@ -14,7 +14,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::console::{Console, Shown};
 use super::forward::{now_iso, Forwarding, Queues, RELAY_HEADER};
 use super::routing::Routing;
-use super::store::{Delivery, Record, State, Verdict, Write, Writer, KEPT_PREFIX};
+use super::store::{Delivery, Record, Row, State, Verdict, Write, Writer, KEPT_PREFIX};
 use crate::signature::{verify, Received, Scheme};
 
 pub struct Inbound {
@@ -56,7 +56,7 @@ pub async fn handle(inbound: Arc<Inbound>, request: Request<Incoming>) -> Result
             inbound.console.rejected(status.as_u16(), &path, &reason);
             if let Some(mut record) = record {
                 record.path = path;
-                let _ = inbound.writer.send(Write::Rejected(record));
+                let _ = inbound.writer.send(Write::Rejected(Row::new(record)));
             }
             let mut response = answer(status, json!({"error": reason}));
             if status == StatusCode::METHOD_NOT_ALLOWED {
@@ -222,12 +222,10 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
     let record = Box::new(Record { body, ..record });
 
     let (ack, acked) = tokio::sync::oneshot::channel();
-    let (console, queues, forwarding) = (inbound.console.clone(), inbound.queues.clone(), inbound.forwarding.clone());
-    let (shown_id, shown_type) = (id.clone(), event_type.clone());
-    let provider_name = provider.to_string();
+    let (queues, forwarding) = (inbound.queues.clone(), inbound.forwarding.clone());
+    // On the writer thread, in commit order (which is what keeps deliveries in arrival order):
+    // only the hand-off to the targets' queues and the acknowledgement.
     let on_durable = Box::new(move |seq: u64| {
-        let shown = Shown { seq, id: &shown_id, event_type: &shown_type, connect };
-        console.received(&shown, &provider_name, verified, shown_body.as_deref());
         queues.dispatch(&forwarding, seq, &targets);
         let _ = ack.send(seq);
     });
@@ -238,9 +236,11 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
             None,
         )
     };
-    inbound.writer.send(Write::Event { record, on_durable }).map_err(|_| unavailable())?;
+    inbound.writer.send(Write::Event { row: Row::new(record), on_durable }).map_err(|_| unavailable())?;
     let seq = acked.await.map_err(|_| unavailable())?;
     drop(permits);
+    let shown = Shown { seq, id: &id, event_type: &event_type, connect };
+    inbound.console.received(&shown, provider, verified, shown_body.as_deref());
     Ok(answer(StatusCode::OK, json!({"received": true, "id": id, "seq": seq})))
 }
 

@@ -58,7 +58,6 @@ CREATE TABLE events(
 );
 CREATE INDEX events_event_id ON events(event_id);
 CREATE INDEX events_change ON events(change);
-CREATE INDEX events_at ON events(at_ms);
 CREATE TABLE deliveries(
     seq INTEGER NOT NULL,
     target TEXT NOT NULL,
@@ -251,16 +250,27 @@ pub struct Store {
 
 /// An error that names the store and what to do, for a store that cannot be used.
 fn unusable(path: &Path, err: impl std::fmt::Display) -> anyhow::Error {
-    anyhow::Error::new(crate::UsageError(format!(
-        "cannot open the event store {}: {err} (is it a whk store? pass --log PATH to use another)",
-        path.display()
-    )))
+    let mut start = [0u8; 1];
+    let json_lines = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start))
+        .is_ok_and(|_| start[0] == b'{');
+    let hint = if json_lines {
+        format!(
+            "it looks like a whk 0.1 JSON Lines log: `whk log import {} --log NEW.db` copies it into a store",
+            path.display()
+        )
+    } else {
+        "is it a whk store? pass --log PATH to use another".to_string()
+    };
+    anyhow::Error::new(crate::UsageError(format!("cannot open the event store {}: {err} ({hint})", path.display())))
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // 16 MiB of page cache (the default is 2): index pages stay in memory between batches.
+    conn.pragma_update(None, "cache_size", -16384)?;
     Ok(())
 }
 
@@ -595,7 +605,7 @@ impl Store {
         let change = bump(&tx)?;
         let mut seqs = Vec::new();
         for (record, attempts) in records {
-            let seq = insert_event(&tx, change, record, None)?;
+            let seq = insert_event(&tx, change, &Row::new(Box::new(record.clone())), None)?;
             for attempt in attempts {
                 insert_attempt(&tx, change, seq, attempt)?;
             }
@@ -756,8 +766,24 @@ fn process_alive(pid: i64) -> bool {
     unsafe { libc::kill(pid, 0) == 0 || *libc::__errno_location() == libc::EPERM }
 }
 
-fn insert_event(tx: &rusqlite::Transaction, change: i64, record: &Record, claimed_by: Option<i64>) -> Result<u64> {
-    let at_ms = humantime::parse_rfc3339_weak(&record.at).map(unix_ms).unwrap_or(0);
+/// A record with its columns that take work to compute (arrival in ms, headers as JSON) computed
+/// already: [`Row::new`] runs on the receiving thread, so listen's one writer thread only inserts.
+pub struct Row {
+    record: Box<Record>,
+    at_ms: i64,
+    headers: String,
+}
+
+impl Row {
+    pub fn new(record: Box<Record>) -> Row {
+        let at_ms = humantime::parse_rfc3339_weak(&record.at).map(unix_ms).unwrap_or(0);
+        let headers = encode_headers(&record.headers);
+        Row { record, at_ms, headers }
+    }
+}
+
+fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, claimed_by: Option<i64>) -> Result<u64> {
+    let Row { record, at_ms, headers } = row;
     let mut insert = tx.prepare_cached(
         "INSERT INTO events(change, at, at_ms, verdict, reason, event_id, type, provider, account, verified,
             msg_id, path, headers, body, body_len)
@@ -776,7 +802,7 @@ fn insert_event(tx: &rusqlite::Transaction, change: i64, record: &Record, claime
         record.verified,
         record.msg_id,
         record.path,
-        encode_headers(&record.headers),
+        headers,
         record.body,
         record.body_len.min(i64::MAX as u64) as i64,
     ])?;
@@ -818,11 +844,11 @@ pub type OnDurable = Box<dyn FnOnce(u64) + Send>;
 pub enum Write {
     /// A received event, acknowledged (by `on_durable`) only after its transaction commits.
     Event {
-        record: Box<Record>,
+        row: Row,
         on_durable: OnDurable,
     },
     /// A rejected request, kept for inspection (no one waits for it).
-    Rejected(Box<Record>),
+    Rejected(Row),
     Attempt {
         seq: u64,
         attempt: Box<Attempt>,
@@ -900,16 +926,20 @@ pub fn open_for_listen(path: &Path, on_broken: impl Fn(&str) + Send + 'static) -
 
 /// (device, inode): a store file deleted or replaced under listen has another one, or none.
 fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    file_state(path).map(|(identity, _)| identity)
+}
+
+/// The file's identity and whether it is empty, from one `stat`.
+fn file_state(path: &Path) -> std::io::Result<((u64, u64), bool)> {
     let meta = std::fs::metadata(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        Ok((meta.dev(), meta.ino()))
+        Ok(((meta.dev(), meta.ino()), meta.len() == 0))
     }
     #[cfg(not(unix))]
     {
-        let _ = meta;
-        Ok((0, 0))
+        Ok(((0, 0), meta.len() == 0))
     }
 }
 
@@ -948,9 +978,9 @@ fn write_loop(
 
         // Checked before every commit: writing on would land in a file no one will ever read.
         if broken.is_none() {
-            match file_identity(path) {
-                Ok(now) if now == identity => {
-                    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            match file_state(path) {
+                Ok((now, empty)) if now == identity => {
+                    if empty {
                         broken = Some(format!("the event store {} was emptied (truncated)", path.display()));
                     }
                 }
@@ -994,9 +1024,9 @@ fn commit(conn: &mut Connection, me: i64, batch: &[Write]) -> Result<Vec<u64>> {
     let mut seqs = Vec::new();
     for write in batch {
         match write {
-            Write::Event { record, .. } => seqs.push(insert_event(&tx, change, record, Some(me))?),
-            Write::Rejected(record) => {
-                insert_event(&tx, change, record, None)?;
+            Write::Event { row, .. } => seqs.push(insert_event(&tx, change, row, Some(me))?),
+            Write::Rejected(row) => {
+                insert_event(&tx, change, row, None)?;
             }
             Write::Attempt { seq, attempt } => insert_attempt(&tx, change, *seq, attempt)?,
             Write::Outcome { seq, target, state, reason } => {
