@@ -222,10 +222,15 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
     let record = Box::new(Record { body, ..record });
 
     let (ack, acked) = tokio::sync::oneshot::channel();
-    let (queues, forwarding) = (inbound.queues.clone(), inbound.forwarding.clone());
-    // On the writer thread, in commit order (which is what keeps deliveries in arrival order):
-    // only the hand-off to the targets' queues and the acknowledgement.
+    let (console, queues, forwarding) = (inbound.console.clone(), inbound.queues.clone(), inbound.forwarding.clone());
+    let provider_name = provider.to_string();
+    let (shown_id, shown_type) = (id.clone(), event_type.clone());
+    // On the writer thread, in commit order (which keeps deliveries in arrival order, and the
+    // received line before any line about its delivery): queue the line, hand the event to its
+    // targets' queues, acknowledge.
     let on_durable = Box::new(move |seq: u64| {
+        let shown = Shown { seq, id: &shown_id, event_type: &shown_type, connect };
+        console.received(&shown, &provider_name, verified, shown_body.as_deref());
         queues.dispatch(&forwarding, seq, &targets);
         let _ = ack.send(seq);
     });
@@ -239,8 +244,6 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
     inbound.writer.send(Write::Event { row: Row::new(record), on_durable }).map_err(|_| unavailable())?;
     let seq = acked.await.map_err(|_| unavailable())?;
     drop(permits);
-    let shown = Shown { seq, id: &id, event_type: &event_type, connect };
-    inbound.console.received(&shown, provider, verified, shown_body.as_deref());
     Ok(answer(StatusCode::OK, json!({"received": true, "id": id, "seq": seq})))
 }
 
