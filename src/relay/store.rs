@@ -267,6 +267,10 @@ fn unusable(path: &Path, err: impl std::fmt::Display) -> anyhow::Error {
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
+    // Only takes effect on a new, empty store (before the first table): bigger pages, fewer
+    // write-ahead log frames (and system calls) per committed batch. Measured on 2 cores at 64
+    // connections: 16 KiB acknowledged about 10% more than 4 KiB; 64 KiB less than either.
+    conn.pragma_update(None, "page_size", 16384)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     // 16 MiB of page cache (the default is 2): index pages stay in memory between batches.
