@@ -11,6 +11,7 @@ pub mod config;
 pub mod delivery;
 mod error;
 pub mod event;
+pub mod os;
 pub mod providers;
 pub mod relay;
 pub mod signing;

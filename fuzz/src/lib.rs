@@ -234,7 +234,7 @@ fn relay_port() -> u16 {
         .get_or_init(|| {
             let dir = std::env::temp_dir().join(format!("whk-fuzz-listen-{}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
-            let log_path = dir.join("events.jsonl");
+            let log_path = dir.join("events.db");
             let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
             let config = whk::relay::RelayConfig {
                 addr: ([127, 0, 0, 1], port).into(),
@@ -251,6 +251,7 @@ fn relay_port() -> u16 {
                 log_path: log_path.clone(),
                 format: whk::cli::ListenFormat::Json,
                 exit_after: None,
+                max_connections: 0,
             };
             std::thread::spawn(move || whk::relay::run(config, |_, _, _| {}));
             let started = std::time::Instant::now();
@@ -263,11 +264,31 @@ fn relay_port() -> u16 {
         .0
 }
 
-/// A long fuzzing run appends a record per request; past 64 MiB the log is emptied. Only its size
-/// changes: the relay writes in append mode and, with no target, never reads the log back.
+/// A long fuzzing run adds a record per request; past 64 MiB the store is pruned, from this
+/// process's own connection beside the relay's, as `whk log prune` would.
 fn keep_log_small() {
     let Some((_, path)) = RELAY.get() else { return };
     if std::fs::metadata(path).is_ok_and(|m| m.len() > 64 << 20) {
-        let _ = std::fs::OpenOptions::new().write(true).open(path).and_then(|f| f.set_len(0));
+        if let Ok(mut store) = whk::relay::store::Store::open_existing(path) {
+            let _ = store.prune(std::time::SystemTime::now());
+            let _ = store.vacuum();
+        }
+    }
+}
+
+/// Input: one line of a JSON Lines log (0.1's, or `whk log export`'s).
+/// Invariants: decoding never panics, whatever the bytes; a record it yields exports to lines
+/// that decode back to the same record (the store's import/export round trip).
+pub fn store_line(data: &[u8]) {
+    use whk::relay::store::{export_lines, Importer};
+    let mut importer = Importer::default();
+    importer.line(data);
+    for (record, attempts) in importer.finish() {
+        let mut again = Importer::default();
+        for line in export_lines(&record, &attempts) {
+            again.line(line.to_string().as_bytes());
+        }
+        assert_eq!(again.skipped, 0, "an exported line did not decode: {:?}", String::from_utf8_lossy(data));
+        assert_eq!(again.finish(), vec![(record, attempts)], "{:?}", String::from_utf8_lossy(data));
     }
 }

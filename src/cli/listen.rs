@@ -10,9 +10,10 @@ use super::SecretArgs;
 
 pub(super) const HELP: &str = "\
 With no target, listen is the endpoint itself: it verifies, records and prints each event and
-answers 200. Every accepted event is flushed to the event log before the 2xx goes back, so an event
-whk acknowledged survives a crash; undelivered events are delivered on the next start. Besides its
-own secret, listen accepts the config file's [secrets] for each provider no --verify-secret names.
+answers 200. Every accepted event is committed to the event store (a SQLite database, --log) before
+the 2xx goes back, so an event whk acknowledged survives a crash; undelivered events are delivered
+on the next start. One listen per store: a second one refuses to start and names the first. Besides
+its own secret, listen accepts the config file's [secrets] for each provider no --verify-secret names.
 
 Examples:
   whk listen
@@ -86,9 +87,14 @@ pub struct ListenArgs {
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = Seconds)]
     pub timeout: Duration,
 
-    /// Event log (JSON Lines). Default: events.jsonl in the user's data directory.
+    /// Event store: a SQLite database (not a text file; read it with `whk log`). Default: whk.db in
+    /// the user's data directory. One listen per store.
     #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = ValueHint::FilePath)]
     pub log: Option<PathBuf>,
+
+    /// Connections served at once; beyond it a 503 (default: what the open-files limit allows).
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub max_connections: usize,
 
     /// Console output: human lines on stderr, or JSON lines on stdout.
     #[arg(long, value_enum, default_value_t = ListenFormat::Text)]

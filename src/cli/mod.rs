@@ -7,6 +7,7 @@ mod completion;
 mod config;
 mod events;
 mod listen;
+mod log;
 mod man;
 pub mod parsers;
 mod replay;
@@ -23,6 +24,7 @@ pub use completion::CompletionArgs;
 pub use config::ConfigArgs;
 pub use events::EventsArgs;
 pub use listen::{ListenArgs, ListenFormat};
+pub use log::{LogArgs, LogCommand};
 pub use man::ManArgs;
 pub use replay::ReplayArgs;
 pub use sign::SignArgs;
@@ -71,12 +73,15 @@ pub enum Command {
     /// Receive webhooks locally: verify, record durably, and forward them re-signed, in order.
     #[command(after_help = listen::HELP)]
     Listen(ListenArgs),
-    /// Re-deliver recorded events (from the listen log) or fixture files, freshly signed.
+    /// Re-deliver recorded events (from the event store) or fixture files, freshly signed.
     #[command(after_help = replay::HELP)]
     Replay(ReplayArgs),
     /// Show the settings in effect (forward-to, API version, provider, secrets) and where each comes from.
     #[command(after_help = config::HELP)]
     Config(ConfigArgs),
+    /// List, show and follow what listen recorded; export, import or prune the event store.
+    #[command(after_help = log::LOG_HELP)]
+    Log(LogArgs),
     /// Print a shell completion script.
     #[command(after_help = completion::HELP)]
     Completion(CompletionArgs),

@@ -10,7 +10,7 @@ use super::{EditArgs, SecretArgs};
 use crate::providers::Provider;
 
 pub(super) const HELP: &str = "\
-Events come from the `whk listen` log (select with ids, --last, --type, --since, --failed,
+Events come from the `whk listen` event store (select with ids, --last, --type, --since, --failed,
 --pending; they combine) or from --file fixtures: one event as JSON, an array of events, or JSON
 Lines. The body is sent byte for byte with a fresh signature; --new-id and edits re-serialise it.
 The target is --to, else the route the event had, else `whk listen` on 127.0.0.1:7171.
@@ -56,7 +56,7 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub pending: bool,
 
-    /// The event log to read (default: where `whk listen` writes it).
+    /// The event store (SQLite database) to read (default: where `whk listen` keeps it).
     #[arg(long, value_name = "PATH", env = "WHK_LOG", value_hint = clap::ValueHint::FilePath)]
     pub log: Option<PathBuf>,
 

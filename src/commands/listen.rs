@@ -27,7 +27,18 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
     let routing = routing(&args, forward_to.as_ref())?;
     let mut verify_secrets = args.verify_secrets.iter().map(|s| verify_secret(s)).collect::<Result<Vec<_>>>()?;
     verify_secrets.extend(file_verify_secrets(&settings, &verify_secrets)?);
+    let defaulted = args.log.is_none();
     let log_path = relay::log_path(args.log)?;
+    // whk 0.1 kept a JSON Lines log beside where the store now goes: say how to bring it along.
+    let old_log = log_path.with_file_name("events.jsonl");
+    let import_hint = (defaulted && !log_path.exists() && old_log.exists()).then(|| {
+        format!(
+            "whk 0.1's event log {} is not read by this version: `whk log import {}` adds it to the store",
+            old_log.display(),
+            old_log.display()
+        )
+    });
+    check_signing(&secret, &routing, args.skip_verify, &verify_secrets)?;
     let mut summary = routing_summary(&routing);
     if let Some(Resolved { source: source @ (Source::Env(_) | Source::File(_)), .. }) = &forward_to {
         summary.push_str(&format!(" ({source}; --forward-to overrides it)"));
@@ -47,11 +58,12 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
         log_path: log_path.clone(),
         format: args.format,
         exit_after: args.exit_after,
+        max_connections: args.max_connections,
     };
     relay::run(config, |console, bound, resumed| {
         console.info(&format!("{} listening on http://{bound} (Ctrl-C to stop)", "Ready!".green().bold()));
         console.info(&summary);
-        console.info(&format!("Event log: {}", log_path.display()));
+        console.info(&format!("Event store: {}", log_path.display()));
         // The app needs the secret; a CI log does not. Show it only to a person at a terminal.
         if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
             console.info(&format!("Your webhook signing secret is {}", secret.bold()));
@@ -61,10 +73,31 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
                 crate::config::secret::mask(&secret)
             ));
         }
+        if let Some(hint) = &import_hint {
+            console.info(hint);
+        }
         if resumed > 0 {
             console.info(&format!("Resuming {resumed} deliveries left pending by the last run"));
         }
     })
+}
+
+/// Before anything is acknowledged: whk's secret must sign every scheme listen may forward, or an
+/// event would reach the app without its signature. Stripe's and Fintoc's take any secret;
+/// Standard Webhooks' must be base64 (after `whsec_`), and Standard events get in only under
+/// --skip-verify or with a Standard --verify-secret.
+fn check_signing(secret: &str, routing: &Routing, skip_verify: bool, verify: &[(Scheme, String)]) -> Result<()> {
+    let standard_accepted = skip_verify || verify.iter().any(|(s, _)| *s == Scheme::Standard);
+    if routing.is_empty() || !standard_accepted {
+        return Ok(());
+    }
+    if let Err(err) = crate::signing::standard_key(secret) {
+        anyhow::bail!(UsageError(format!(
+            "whk's signing secret cannot sign Standard Webhooks events ({err}), and listen would forward them: \
+             use a `whsec_` base64 secret (`whk listen --print-secret` shows whk's own) or drop the --secret override"
+        )));
+    }
+    Ok(())
 }
 
 fn listen_addr(args: &ListenArgs) -> Result<SocketAddr> {

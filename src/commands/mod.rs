@@ -4,6 +4,7 @@ mod completion;
 mod config;
 mod events;
 mod listen;
+mod log;
 mod man;
 mod replay;
 mod sign;
@@ -21,6 +22,7 @@ pub fn dispatch(command: Command) -> Result<Exit> {
         Command::Sign(args) => sign::run(args),
         Command::Listen(args) => listen::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Log(args) => log::run(args),
         Command::Config(args) => config::run(args),
         Command::Completion(args) => completion::run(args),
         Command::Man(args) => man::run(args),

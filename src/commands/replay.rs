@@ -14,8 +14,7 @@ use crate::delivery::target::{default_listen_url, parse_target};
 use crate::delivery::{Client, SignedRequest, TlsSettings};
 use crate::event::patch::{self, Patch};
 use crate::providers::Provider;
-use crate::relay::log::{self, Recorded};
-use crate::relay::routing::glob_match;
+use crate::relay::store::{Filter, Record, State, StatusFilter, Store};
 use crate::signing::Scheme;
 use crate::time::iso_millis;
 use crate::{Exit, UsageError};
@@ -31,7 +30,7 @@ struct Replayable {
     body: Vec<u8>,
     /// Where it goes when no --to is given: the route it had, if any.
     targets: Vec<String>,
-    /// Set for `--pending` replays, so a success is written back to the log.
+    /// Set for `--pending` replays, so a success is written back to the store.
     pending_seq: Option<u64>,
 }
 
@@ -41,8 +40,16 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
     let to = args.to.as_deref().map(parse_target).transpose()?;
     let log_path = crate::relay::log_path(args.log.clone())?;
 
-    let mut items = if args.files.is_empty() { from_log(&args, &log_path)? } else { from_files(&args)? };
+    let mut store = if args.files.is_empty() { Some(Store::open_existing(&log_path)?) } else { None };
+    let (mut items, held_elsewhere) = match store.as_mut() {
+        Some(store) => from_log(&args, store)?,
+        None => (from_files(&args)?, 0),
+    };
     if items.is_empty() {
+        if held_elsewhere > 0 {
+            // Everything pending is in a running listen's hands: nothing is owed by this run.
+            return Ok(Exit::Success);
+        }
         anyhow::bail!(UsageError(format!(
             "no recorded event matches in {}; `whk replay --last 5` replays the latest, --file PATH replays fixtures",
             log_path.display()
@@ -79,14 +86,17 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             );
             reporter.sending(&shown);
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
-            match reporter.result(&shown, &request, runtime.block_on(client.send(&request, hint))) {
-                Verdict::Expected => {
-                    if let (Some(seq), None) = (item.pending_seq, &to) {
-                        let done = json!({"rec": "delivered", "seq": seq, "target": request.url.as_str(),
-                            "at": iso_millis(SystemTime::now()), "reason": "whk replay --pending"});
-                        log::append_record(&log_path, &done)?;
-                    }
-                }
+            let verdict = reporter.result(&shown, &request, runtime.block_on(client.send(&request, hint)));
+            if let (Some(seq), Some(store)) = (item.pending_seq, store.as_mut()) {
+                // The claim is settled either way: delivered, or handed back for a later run.
+                let (state, reason) = match verdict {
+                    Verdict::Expected => (State::Delivered, Some("whk replay --pending")),
+                    _ => (State::Pending, None),
+                };
+                store.settle(seq, request.url.as_str(), state, reason)?;
+            }
+            match verdict {
+                Verdict::Expected => {}
                 Verdict::Unexpected => worst = worst.max(Exit::Refused),
                 Verdict::Unreachable(err) => {
                     crate::ui::console::error(&err.to_string());
@@ -95,56 +105,102 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             }
         }
     }
+    if let Some(store) = store.as_mut() {
+        store.release_claims()?;
+    }
     if unreachable.is_some() {
         return Ok(Exit::Unreachable);
     }
     Ok(worst)
 }
 
-fn from_log(args: &ReplayArgs, path: &std::path::Path) -> Result<Vec<Replayable>> {
+/// The events chosen, and how many pending deliveries a running listen holds (left to it).
+fn from_log(args: &ReplayArgs, store: &mut Store) -> Result<(Vec<Replayable>, usize)> {
     let selecting = !args.ids.is_empty() || args.last.is_some() || args.type_glob.is_some() || args.since.is_some();
     if !(selecting || args.failed || args.pending) {
         anyhow::bail!(UsageError(
             "say which events to replay: EVT_ID…, --last N, --type GLOB, --since 10m, --failed, --pending, or --file PATH".into()
         ));
     }
-    let since = args.since.map(|span| SystemTime::now() - span);
-    let mut chosen: Vec<(Recorded, Vec<String>)> = Vec::new();
-    for event in log::history(path)? {
-        let r = &event.record;
-        let text = |key: &str| r[key].as_str().unwrap_or("");
-        let arrived = humantime::parse_rfc3339(text("at")).ok();
-        let keep = (args.ids.is_empty() || args.ids.iter().any(|id| id == text("id")))
-            && args.type_glob.as_deref().is_none_or(|g| glob_match(g, text("type")))
-            && since.is_none_or(|s| arrived.is_some_and(|a| a >= s))
-            && (!args.failed || !event.failed.is_empty())
-            && (!args.pending || !event.pending_targets().is_empty());
-        if keep {
-            // A --pending replay goes only where the event is still owed.
-            let targets = if args.pending { event.pending_targets() } else { event.targets() };
-            chosen.push((event, targets));
+    let filter = Filter {
+        type_glob: args.type_glob.clone(),
+        // The value parser made sure the span reaches back no further than 1970.
+        since: args.since.map(|span| SystemTime::now() - span),
+        status: if args.pending {
+            Some(StatusFilter::Pending)
+        } else if args.failed {
+            Some(StatusFilter::Failed)
+        } else {
+            None
+        },
+        limit: if args.ids.is_empty() { args.last } else { None },
+        ..Filter::default()
+    };
+    // Newest first from the store, so --last reads only what it needs.
+    let mut chosen: Vec<Record> = if args.ids.is_empty() {
+        store.list(&filter)?
+    } else {
+        let mut found = Vec::new();
+        for id in &args.ids {
+            let mut narrowed = Filter { limit: None, ..filter.clone() };
+            narrowed.event_id = Some(id.clone());
+            found.extend(store.list(&narrowed)?);
         }
+        found.sort_by_key(|r| std::cmp::Reverse(r.seq));
+        found.dedup_by_key(|r| r.seq);
+        found
+    };
+    if args.pending && args.failed {
+        chosen.retain(|r| r.has_state(State::Failed));
     }
     if let Some(n) = args.last {
-        chosen.drain(..chosen.len().saturating_sub(n));
+        chosen.truncate(n);
     }
-    Ok(chosen
+    chosen.reverse();
+
+    // A --pending replay goes only where the event is still owed, and only for deliveries no
+    // running listen is sending: those are claimed for this process first.
+    let mut claimed: Option<Vec<(u64, String)>> = None;
+    let mut held_elsewhere = 0;
+    if args.pending && args.to.is_none() {
+        let seqs: Vec<u64> = chosen.iter().map(|r| r.seq).collect();
+        let (mine, held) = store.claim_pending(Some(&seqs))?;
+        if held > 0 {
+            crate::ui::console::warn(&format!(
+                "{held} pending deliveries are being sent by a running `whk listen` on this store; left to it"
+            ));
+        }
+        claimed = Some(mine);
+        held_elsewhere = held;
+    }
+    let items = chosen
         .into_iter()
-        .map(|(event, targets)| {
-            let r = &event.record;
-            let text = |key: &str| r[key].as_str().unwrap_or("").to_string();
-            Replayable {
-                provider: text("provider"),
-                event_type: text("type"),
-                id: text("id"),
-                msg_id: r["msg_id"].as_str().map_or_else(|| text("id"), String::from),
-                connect: r["account"].is_string(),
-                body: text("body").into_bytes(),
+        .filter_map(|record| {
+            let targets = match &claimed {
+                Some(mine) => {
+                    let mine: Vec<String> =
+                        mine.iter().filter(|(seq, _)| *seq == record.seq).map(|(_, t)| t.clone()).collect();
+                    if mine.is_empty() {
+                        return None;
+                    }
+                    mine
+                }
+                None if args.pending => record.pending_targets(),
+                None => record.targets(),
+            };
+            Some(Replayable {
+                provider: record.provider.clone(),
+                event_type: record.event_type.clone(),
+                id: record.event_id.clone(),
+                msg_id: record.msg_id.clone().unwrap_or_else(|| record.event_id.clone()),
+                connect: record.account.is_some(),
+                body: record.body,
                 targets,
-                pending_seq: args.pending.then(|| r["seq"].as_u64()).flatten(),
-            }
+                pending_seq: claimed.is_some().then_some(record.seq),
+            })
         })
-        .collect())
+        .collect();
+    Ok((items, held_elsewhere))
 }
 
 fn from_files(args: &ReplayArgs) -> Result<Vec<Replayable>> {

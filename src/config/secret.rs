@@ -35,7 +35,18 @@ pub fn local_secret() -> Result<String> {
     match std::fs::read_to_string(&path) {
         Ok(s) if !s.trim().is_empty() => return Ok(s.trim().to_string()),
         Ok(_) => anyhow::bail!("{} is empty: delete it and whk will make a new secret", path.display()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Not there, yet something is: a symlink to nothing. Creating through it is refused
+            // (create_new), so say what to do rather than try again.
+            if let Ok(link) = std::fs::read_link(&path) {
+                anyhow::bail!(crate::UsageError(format!(
+                    "{} is a symbolic link to {}, which does not exist: remove the link (whk then makes a new secret) \
+                     or point it at a file holding your secret",
+                    path.display(),
+                    link.display()
+                )));
+            }
+        }
         Err(e) => return Err(e).with_context(|| format!("cannot read the local secret {}", path.display())),
     }
     create_private_dir(&dir)?;
@@ -54,8 +65,14 @@ pub fn local_secret() -> Result<String> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(secret)
         }
-        // Another whk process made it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => local_secret(),
+        // Another whk process made it first: use theirs (read once; it exists now).
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read the local secret {}", path.display()))?;
+            Some(text.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .with_context(|| format!("{} is empty: delete it and whk will make a new secret", path.display()))
+        }
         Err(e) => Err(e).with_context(|| format!("cannot create the local secret {}", path.display())),
     }
 }

@@ -121,7 +121,8 @@ pub fn run(plan: Plan) -> anyhow::Result<Exit> {
     let first = build(&plan.template, &options(&plan))?;
     SignedRequest::new(first.provider, &plan.secret, unix_now(), plan.url.clone(), first.body, &plan.headers)?;
     let blueprint = Blueprint::compile(&plan.template, &options(&plan))?;
-    raise_open_files_limit(plan.concurrency as u64 + 64);
+    // Each connection is a file descriptor: lift the soft limit towards the hard one if C needs it.
+    crate::os::raise_open_files_limit(Some(plan.concurrency as u64 + 64));
     let runtime = || tokio::runtime::Builder::new_current_thread().enable_all().build();
     let client = Client::new(plan.timeout, plan.tls.clone());
     // A target whose name does not resolve, or a bad --cacert, is one error, not N.
@@ -391,22 +392,4 @@ fn report(shared: &Shared, elapsed: Duration) -> Exit {
 
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
-}
-
-/// Each connection is a file descriptor: lift the soft limit towards the hard one if C needs it.
-fn raise_open_files_limit(wanted: u64) {
-    #[cfg(unix)]
-    #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
-    #[allow(unsafe_code)]
-    // SAFETY: getrlimit and setrlimit only read and write the `rlimit` value on this stack frame,
-    // which is valid and initialised for both calls; RLIMIT_NOFILE is a valid resource.
-    unsafe {
-        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && (limit.rlim_cur as u64) < wanted {
-            limit.rlim_cur = (wanted as libc::rlim_t).min(limit.rlim_max);
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = wanted;
 }

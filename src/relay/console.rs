@@ -1,25 +1,83 @@
 //! What listen tells the user: Stripe-CLI-style lines on stderr, or JSON lines on stdout.
+//!
+//! Off the acknowledgement path: lines go through bounded queues to one thread per stream, so a
+//! terminal or pipe nobody reads never delays a 2xx. When a queue is full the line is dropped and
+//! counted; when stdout is closed (`whk listen | head -n 1`) listen is told to shut down cleanly.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use colored::Colorize;
 use serde_json::{json, Value};
+use tokio::sync::watch;
 
 use crate::cli::ListenFormat;
 use crate::ui::console;
 
-/// `eprintln!` with one write: stderr is unbuffered, so `eprintln!` makes a system call per
-/// piece of the line, and the received-line is printed on the log writer's thread, where every
-/// microsecond delays the next group commit.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write;
-        let mut text = format!($($arg)*);
-        text.push('\n');
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
-    }};
+/// Lines that may wait for a slow stream before new ones are dropped.
+const QUEUE: usize = 4096;
+
+/// A line straight to stderr, bypassing the queues: for the store writer's failures, which must be
+/// seen even when the console is backed up, and for shutdown reports.
+pub fn say_error(message: &str) {
+    let _ = std::io::stderr().lock().write_all(format!("{message}\n").as_bytes());
+}
+
+enum Item {
+    Line(String),
+    /// Answered once every line queued before it is written.
+    Flush(mpsc::Sender<()>),
+}
+
+/// A stream written by a thread of its own.
+struct Lane {
+    tx: mpsc::SyncSender<Item>,
+}
+
+impl Lane {
+    fn start(name: &str, mut stream: Box<dyn Write + Send>, closed: Option<watch::Sender<bool>>) -> Lane {
+        let (tx, rx) = mpsc::sync_channel::<Item>(QUEUE);
+        let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
+            let mut open = true;
+            let mut pending = Vec::new();
+            while let Ok(first) = rx.recv() {
+                // Whatever else is queued goes out in the same write: one system call, not one a line.
+                let mut flushes = Vec::new();
+                for item in std::iter::once(first).chain(rx.try_iter().take(QUEUE)) {
+                    match item {
+                        Item::Line(line) if open => pending.extend_from_slice(line.as_bytes()),
+                        Item::Line(_) => {}
+                        Item::Flush(done) => flushes.push(done),
+                    }
+                }
+                if open && !pending.is_empty() && stream.write_all(&pending).and_then(|_| stream.flush()).is_err() {
+                    // Nobody reads any more: stop writing, and ask listen to end.
+                    open = false;
+                    if let Some(closed) = &closed {
+                        let _ = closed.send(true);
+                    }
+                }
+                pending.clear();
+                for done in flushes {
+                    let _ = done.send(());
+                }
+            }
+        });
+        if spawned.is_err() {
+            say_error("whk: cannot start a console thread; console lines are dropped");
+        }
+        Lane { tx }
+    }
 }
 
 pub struct Console {
     pub format: ListenFormat,
+    out: Lane,
+    err: Lane,
+    /// Lines dropped because their stream was not keeping up.
+    pub dropped: AtomicU64,
 }
 
 /// The identity of an event, as shown on every line about it.
@@ -41,25 +99,65 @@ impl Shown<'_> {
 }
 
 impl Console {
-    fn json(&self, value: Value) {
-        println!("{value}");
+    /// Starts the console threads; the receiver turns true when stdout is closed.
+    pub fn start(format: ListenFormat) -> (Console, watch::Receiver<bool>) {
+        let (closed, closed_rx) = watch::channel(false);
+        let console = Console {
+            format,
+            out: Lane::start("whk-stdout", Box::new(std::io::stdout()), Some(closed)),
+            err: Lane::start("whk-stderr", Box::new(std::io::stderr()), None),
+            dropped: AtomicU64::new(0),
+        };
+        (console, closed_rx)
     }
 
-    pub fn received(&self, e: &Shown, provider: &str, verified: &str, body: Option<&str>) {
+    fn queue(&self, lane: &Lane, mut line: String) {
+        line.push('\n');
+        if lane.tx.try_send(Item::Line(line)).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn say(&self, line: String) {
+        self.queue(&self.err, line);
+    }
+
+    fn json(&self, value: Value) {
+        self.queue(&self.out, value.to_string());
+    }
+
+    /// Waits (at most `limit`) for the queued lines to be written.
+    pub fn flush(&self, limit: Duration) {
+        for lane in [&self.out, &self.err] {
+            let (done, wait) = mpsc::channel();
+            if lane.tx.send(Item::Flush(done)).is_ok() {
+                let _ = wait.recv_timeout(limit);
+            }
+        }
+    }
+
+    pub fn received(&self, e: &Shown, provider: &str, verified: &str, body: Option<&[u8]>) {
         match self.format {
             ListenFormat::Json => self.json(json!({
                 "kind": "received", "seq": e.seq, "id": e.id, "type": e.event_type, "provider": provider,
                 "connect": e.connect, "verified": verified,
             })),
             ListenFormat::Text => {
-                say!("{} {} [{}] {}", "-->".bold(), e.label(), e.id, format!("({provider}, {verified})").dimmed());
+                self.say(format!(
+                    "{} {} [{}] {}",
+                    "-->".bold(),
+                    e.label(),
+                    e.id,
+                    format!("({provider}, {verified})").dimmed()
+                ));
                 // With no target, listen is the receiver: the event itself is the data it shows,
                 // one event a line (JSON Lines) however the sender formatted it.
                 if let Some(body) = body {
-                    match serde_json::from_str::<Value>(body) {
-                        Ok(event) => println!("{event}"),
-                        Err(_) => println!("{body}"),
-                    }
+                    let line = match serde_json::from_slice::<Value>(body) {
+                        Ok(event) => event.to_string(),
+                        Err(_) => String::from_utf8_lossy(body).into_owned(),
+                    };
+                    self.queue(&self.out, line);
                 }
             }
         }
@@ -72,7 +170,7 @@ impl Console {
                 "status": status, "duration_ms": ms, "attempt": attempt, "ok": (200..300).contains(&status),
             })),
             ListenFormat::Text => {
-                say!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), console::status(status), e.id)
+                self.say(format!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), console::status(status), e.id))
             }
         }
     }
@@ -82,7 +180,9 @@ impl Console {
             ListenFormat::Json => self.json(json!({
                 "kind": "retry", "seq": e.seq, "id": e.id, "url": target, "attempt": attempt, "delay_s": delay, "reason": reason,
             })),
-            ListenFormat::Text => say!("    {} {reason}", format!("[retry {attempt}/{retries} in {delay:.1} s]").yellow()),
+            ListenFormat::Text => {
+                self.say(format!("    {} {reason}", format!("[retry {attempt}/{retries} in {delay:.1} s]").yellow()))
+            }
         }
     }
 
@@ -91,7 +191,9 @@ impl Console {
             ListenFormat::Json => self.json(json!({
                 "kind": "failed", "seq": e.seq, "id": e.id, "type": e.event_type, "url": target, "reason": reason,
             })),
-            ListenFormat::Text => say!("{} {} [{}] to {target}: {reason}", "xx".red().bold(), e.label(), e.id),
+            ListenFormat::Text => {
+                self.say(format!("{} {} [{}] to {target}: {reason}", "xx".red().bold(), e.label(), e.id))
+            }
         }
     }
 
@@ -100,11 +202,13 @@ impl Console {
             ListenFormat::Json => {
                 self.json(json!({"kind": "rejected", "status": status, "path": path, "reason": reason}))
             }
-            ListenFormat::Text => say!("{} {} {path}: {reason}", "!!".red().bold(), console::status(status)),
+            ListenFormat::Text => {
+                self.say(format!("{} {} {path}: {reason}", "!!".red().bold(), console::status(status)))
+            }
         }
     }
 
     pub fn info(&self, message: &str) {
-        say!("{message}");
+        self.say(message.to_string());
     }
 }

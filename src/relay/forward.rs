@@ -1,19 +1,21 @@
-//! Forwarding: one worker per target delivers that target's events in log order, re-signed with
+//! Forwarding: one worker per target delivers that target's events in store order, re-signed with
 //! whk's secret, retrying connection errors, timeouts and 5xx with exponential backoff while later
-//! events wait. Queues hold only places in the log, never bodies.
+//! events wait. Queues hold only store sequence numbers, never bodies. An event that cannot be
+//! signed is never sent: its delivery fails with the reason.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
 use super::console::{Console, Shown};
-use super::log::{EventRef, LogReader, LogWriter, Stored};
+use super::store::{Attempt, Forwardable, Reader, State, Write, Writer};
 use crate::delivery::client::{Connection, Headers};
 use crate::delivery::{Answer, Client, DeliveryError, SignedRequest};
+use crate::providers::Provider;
+use crate::signing::Scheme;
 use crate::time::iso_millis;
 
 pub struct ForwardSettings {
@@ -23,13 +25,19 @@ pub struct ForwardSettings {
     pub connect_headers: Vec<(String, String)>,
     /// The client every attempt goes through, with the timeout of each.
     pub client: Client,
+    /// This listen's relay header value: an event carrying it came back from a target.
+    pub relay_token: String,
 }
+
+/// The header every forwarded request carries, so a listen recognises its own events coming back,
+/// even through other listens: each adds its token to the list the event arrived with.
+pub use super::store::RELAYED_BY as RELAY_HEADER;
 
 /// Shared by the workers; `outstanding` counts deliveries not yet delivered or failed.
 pub struct Forwarding {
     settings: ForwardSettings,
-    reader: LogReader,
-    writer: LogWriter,
+    reader: Reader,
+    writer: Writer,
     console: Arc<Console>,
     pub outstanding: AtomicU64,
     /// Events fully handled (every target delivered or failed), for --exit-after.
@@ -38,17 +46,17 @@ pub struct Forwarding {
 }
 
 pub struct Queues {
-    senders: BTreeMap<String, mpsc::UnboundedSender<EventRef>>,
+    senders: BTreeMap<String, mpsc::UnboundedSender<u64>>,
 }
 
 impl Queues {
     /// Hands an event to each of its targets' workers. Called in log order.
-    pub fn dispatch(&self, forwarding: &Forwarding, event: EventRef, targets: &[String]) {
+    pub fn dispatch(&self, forwarding: &Forwarding, event: u64, targets: &[String]) {
         if targets.is_empty() {
             forwarding.handled.fetch_add(1, Ordering::SeqCst);
             return;
         }
-        forwarding.remaining_targets.lock().unwrap().insert(event.seq, targets.len());
+        forwarding.remaining_targets.lock().unwrap().insert(event, targets.len());
         for target in targets {
             if let Some(queue) = self.senders.get(target) {
                 forwarding.outstanding.fetch_add(1, Ordering::SeqCst);
@@ -60,7 +68,7 @@ impl Queues {
 
 impl Queues {
     /// Re-queues a delivery a previous run left pending.
-    pub fn resume(&self, forwarding: &Forwarding, event: EventRef, target: &str) {
+    pub fn resume(&self, forwarding: &Forwarding, event: u64, target: &str) {
         if let Some(queue) = self.senders.get(target) {
             forwarding.outstanding.fetch_add(1, Ordering::SeqCst);
             let _ = queue.send(event);
@@ -69,7 +77,7 @@ impl Queues {
 }
 
 impl Forwarding {
-    pub fn new(settings: ForwardSettings, reader: LogReader, writer: LogWriter, console: Arc<Console>) -> Forwarding {
+    pub fn new(settings: ForwardSettings, reader: Reader, writer: Writer, console: Arc<Console>) -> Forwarding {
         Forwarding {
             settings,
             reader,
@@ -117,7 +125,7 @@ pub fn start(
 async fn worker(
     f: Arc<Forwarding>,
     target: String,
-    mut queue: mpsc::UnboundedReceiver<EventRef>,
+    mut queue: mpsc::UnboundedReceiver<u64>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut link = None;
@@ -128,15 +136,15 @@ async fn worker(
             _ = shutdown.wait_for(|stop| *stop) => return,
             next = queue.recv() => match next { Some(e) => e, None => return },
         };
-        match f.reader.read_stored(event) {
+        match f.reader.forwardable(event) {
             Ok(record) => {
-                if !deliver(&f, &target, url.as_ref(), event.seq, &record, &mut link, &mut shutdown).await {
-                    return; // shutting down: the event stays pending in the log
+                if !deliver(&f, &target, url.as_ref(), event, &record, &mut link, &mut shutdown).await {
+                    return; // shutting down: the event stays pending in the store
                 }
             }
             Err(err) => {
-                f.console.info(&format!("whk: cannot read event #{} back from the log: {err}", event.seq));
-                outcome(&f, "failed", event.seq, &target, Some(&format!("unreadable log entry: {err}")));
+                f.console.info(&format!("whk: cannot read event #{event} back from the store: {err:#}"));
+                outcome(&f, State::Failed, event, &target, Some(&format!("unreadable store entry: {err:#}")));
             }
         }
     }
@@ -167,44 +175,66 @@ async fn deliver(
     target: &str,
     url: Option<&url::Url>,
     seq: u64,
-    record: &Stored,
+    record: &Forwardable,
     link: &mut Option<Connection>,
     shutdown: &mut watch::Receiver<bool>,
 ) -> bool {
     let shown = Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
     let Some(url) = url else {
-        outcome(f, "failed", seq, target, Some("the recorded target is not a URL"));
+        outcome(f, State::Failed, seq, target, Some("the recorded target is not a URL"));
         return true;
     };
-    let body = record.body.as_bytes().to_vec();
+    let body = record.body.clone();
     let mut extra = f.settings.headers.clone();
     if shown.connect {
         extra.extend(f.settings.connect_headers.iter().cloned());
     }
     let retries = f.settings.retries;
     for attempt in 1..=retries + 1 {
-        let request = signed(f, record, url.clone(), body.clone(), &extra);
+        let request = match signed(f, record, url.clone(), body.clone(), &extra) {
+            Ok(request) => request,
+            Err(why) => {
+                // Never sent unsigned: the app would take a forgery for the real thing.
+                let reason = format!("not sent: cannot sign it ({why})");
+                f.console.failed(&shown, target, &reason);
+                outcome(f, State::Failed, seq, target, Some(&reason));
+                return true;
+            }
+        };
         let result = send_once(f, link, &request).await;
         let (status, ms, error) = match &result {
             Ok(a) => (Some(a.status), a.duration.as_secs_f64() * 1000.0, None),
             Err(e) => (None, 0.0, Some(e.to_string())),
         };
-        f.writer.note(json!({
-            "rec": "attempt", "seq": seq, "target": target, "attempt": attempt, "at": now_iso(),
-            "status": status, "duration_ms": ms, "error": error,
-        }));
+        let answer_body = result
+            .as_ref()
+            .map(|a| a.body_start.as_bytes()[..a.body_start.len().min(KEPT_ANSWER)].to_vec())
+            .unwrap_or_default();
+        let _ = f.writer.send(Write::Attempt {
+            seq,
+            attempt: Box::new(Attempt {
+                target: target.to_string(),
+                number: attempt,
+                at: now_iso(),
+                status,
+                duration_ms: ms,
+                error,
+                answer_headers: Vec::new(),
+                answer_body,
+            }),
+        });
         let reason = match result {
             Ok(answer) => {
                 f.console.delivered(&shown, target, answer.status, ms, attempt);
                 if answer.is_success() {
-                    outcome(f, "delivered", seq, target, None);
+                    outcome(f, State::Delivered, seq, target, None);
                     return true;
                 }
                 if answer.status < 500 {
                     // The app answered; retrying would not change its mind.
                     let reason = format!("the app answered {}", answer.status);
                     f.console.failed(&shown, target, &reason);
-                    outcome(f, "failed", seq, target, Some(&reason));
+                    outcome(f, State::Failed, seq, target, Some(&reason));
                     return true;
                 }
                 format!("the app answered {}", answer.status)
@@ -214,7 +244,7 @@ async fn deliver(
         if attempt > retries {
             let reason = format!("gave up after {attempt} attempts: {reason}");
             f.console.failed(&shown, target, &reason);
-            outcome(f, "failed", seq, target, Some(&reason));
+            outcome(f, State::Failed, seq, target, Some(&reason));
             return true;
         }
         let delay = backoff(attempt);
@@ -232,14 +262,45 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500u64.saturating_mul(1 << (attempt - 1).min(6))).min(Duration::from_secs(30))
 }
 
-fn signed(f: &Forwarding, record: &Stored, url: url::Url, body: Vec<u8>, extra: &[(String, String)]) -> SignedRequest {
+/// How much of the app's answer is kept with each attempt.
+const KEPT_ANSWER: usize = super::store::KEPT_PREFIX;
+
+/// The request re-signed under the event's own scheme, with the relay header. An event of unknown
+/// origin (unsigned, accepted under --skip-verify) is passed on as it came; an event whose scheme
+/// cannot sign with whk's secret is an error, never a request without its signature.
+fn signed(
+    f: &Forwarding,
+    record: &Forwardable,
+    url: url::Url,
+    body: Vec<u8>,
+    extra: &[(String, String)],
+) -> Result<SignedRequest, String> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let msg_id = record.msg_id.as_deref().unwrap_or(&record.id);
-    SignedRequest::for_recorded(&record.provider, msg_id, &f.settings.secret, now, url, body, extra)
+    let secret = &f.settings.secret;
+    let mut extra = extra.to_vec();
+    let relayed_by = match &record.relayed_by {
+        Some(earlier) => format!("{earlier}, {}", f.settings.relay_token),
+        None => f.settings.relay_token.clone(),
+    };
+    extra.push((RELAY_HEADER.to_string(), relayed_by));
+    let request = match (Provider::from_name(&record.provider), record.provider.as_str()) {
+        (Some(provider), _) => {
+            SignedRequest::new(provider, secret, now, url, body, &extra).map_err(|e| e.to_string())?
+        }
+        (None, "standard") => {
+            let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+            headers.extend(Scheme::Standard.sign(secret, now, msg_id, &body).map_err(|e| e.to_string())?);
+            headers.extend(extra);
+            SignedRequest { url, headers, body }
+        }
+        (None, provider) => SignedRequest::for_recorded(provider, msg_id, secret, now, url, body, &extra),
+    };
+    Ok(request)
 }
 
-fn outcome(f: &Forwarding, kind: &str, seq: u64, target: &str, reason: Option<&str>) {
-    f.writer.note(json!({"rec": kind, "seq": seq, "target": target, "at": now_iso(), "reason": reason}));
+fn outcome(f: &Forwarding, state: State, seq: u64, target: &str, reason: Option<&str>) {
+    let _ = f.writer.send(Write::Outcome { seq, target: target.to_string(), state, reason: reason.map(String::from) });
     f.finish(seq);
 }
 

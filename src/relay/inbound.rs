@@ -1,4 +1,5 @@
-//! Receiving: every request gets a clear answer; an event is acknowledged only once it is on disk.
+//! Receiving: every request gets a clear answer; an event is acknowledged only once it is committed
+//! to the store. Bodies being read share a byte budget, so many slow senders cannot exhaust memory.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -7,12 +8,13 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response, StatusCode};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::console::{Console, Shown};
-use super::forward::{now_iso, Forwarding, Queues};
-use super::log::LogWriter;
+use super::forward::{now_iso, Forwarding, Queues, RELAY_HEADER};
 use super::routing::Routing;
+use super::store::{Delivery, Record, Row, State, Verdict, Write, Writer, KEPT_PREFIX};
 use crate::signing::{verify, Received, Scheme};
 
 pub struct Inbound {
@@ -25,7 +27,11 @@ pub struct Inbound {
     pub max_body: u64,
     pub body_timeout: Duration,
     pub routing: Routing,
-    pub writer: LogWriter,
+    pub writer: Writer,
+    /// Bytes of request bodies that may be held at once (read, or waiting for their commit).
+    pub body_budget: Arc<Semaphore>,
+    /// This listen's relay header value.
+    pub relay_token: String,
     pub queues: Arc<Queues>,
     pub forwarding: Arc<Forwarding>,
     pub receiver_mode: bool,
@@ -49,8 +55,8 @@ pub async fn handle(inbound: Arc<Inbound>, request: Request<Incoming>) -> Result
         Err((status, reason, record)) => {
             inbound.console.rejected(status.as_u16(), &path, &reason);
             if let Some(mut record) = record {
-                record["path"] = json!(path);
-                inbound.writer.note(record);
+                record.path = path;
+                let _ = inbound.writer.send(Write::Rejected(Row::new(record)));
             }
             let mut response = answer(status, json!({"error": reason}));
             if status == StatusCode::METHOD_NOT_ALLOWED {
@@ -61,8 +67,42 @@ pub async fn handle(inbound: Arc<Inbound>, request: Request<Incoming>) -> Result
     })
 }
 
-/// A refusal: status, reason, and the rejection record to log (None when there is no event to keep).
-type Refusal = (StatusCode, String, Option<Value>);
+/// A refusal: status, reason, and the rejection record to keep (None when there is nothing to keep).
+type Refusal = (StatusCode, String, Option<Box<Record>>);
+
+/// Reads the body within `max_body`, taking its bytes from the shared budget as they arrive.
+async fn read_body(
+    inbound: &Inbound,
+    body: Incoming,
+    permits: &mut Vec<OwnedSemaphorePermit>,
+) -> Result<Vec<u8>, Refusal> {
+    let too_large = || {
+        (StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than --max-body {} bytes", inbound.max_body), None)
+    };
+    let mut limited = Limited::new(body, usize::try_from(inbound.max_body).unwrap_or(usize::MAX));
+    let mut collected = Vec::new();
+    while let Some(frame) = limited.frame().await {
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(err) if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() => return Err(too_large()),
+            Err(err) => return Err((StatusCode::BAD_REQUEST, format!("the body could not be read: {err}"), None)),
+        };
+        let Ok(data) = frame.into_data() else { continue };
+        let permit = u32::try_from(data.len())
+            .ok()
+            .and_then(|n| inbound.body_budget.clone().try_acquire_many_owned(n).ok())
+            .ok_or_else(|| {
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "listen is reading too many request bodies at once; retry shortly".to_string(),
+                    None,
+                )
+            })?;
+        permits.push(permit);
+        collected.extend_from_slice(&data);
+    }
+    Ok(collected)
+}
 
 async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer, Refusal> {
     if request.method() != Method::POST {
@@ -72,26 +112,46 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
             None,
         ));
     }
-    let too_large = || {
-        (StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than --max-body {} bytes", inbound.max_body), None)
-    };
     let declared =
         request.headers().get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > inbound.max_body) {
-        return Err(too_large());
+        let reason = format!("the body is larger than --max-body {} bytes", inbound.max_body);
+        return Err((StatusCode::PAYLOAD_TOO_LARGE, reason, None));
+    }
+    let came_back = request
+        .headers()
+        .get_all(RELAY_HEADER)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.split(',').any(|token| token.trim() == inbound.relay_token)));
+    if came_back {
+        return Err((
+            StatusCode::LOOP_DETECTED,
+            "this event was forwarded by this very listen and came back: a target points at listen itself; not stored again".into(),
+            None,
+        ));
     }
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
-    let limited = Limited::new(body, inbound.max_body as usize);
-    let body = match tokio::time::timeout(inbound.body_timeout, limited.collect()).await {
+    // Held until the answer: the body's bytes stay counted while it waits for its commit.
+    let mut permits = Vec::new();
+    let body = match tokio::time::timeout(inbound.body_timeout, read_body(inbound, body, &mut permits)).await {
         Err(_) => return Err((StatusCode::REQUEST_TIMEOUT, "the client stopped sending the body".into(), None)),
-        Ok(Err(err)) if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() => return Err(too_large()),
-        Ok(Err(err)) => return Err((StatusCode::BAD_REQUEST, format!("the body could not be read: {err}"), None)),
-        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(read) => read?,
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let masked = masked_headers(&headers);
-    let rejected = |reason: &str| json!({"rec": "rejected", "at": now_iso(), "reason": reason, "headers": masked, "body": String::from_utf8_lossy(&body)});
+    // A rejected request keeps its headers and only the start of its body: forged requests must
+    // not be able to fill the disk.
+    let rejected = |reason: &str| {
+        Box::new(Record {
+            verdict: Verdict::Rejected,
+            reason: Some(reason.to_string()),
+            headers: masked.clone(),
+            body: body[..body.len().min(KEPT_PREFIX)].to_vec(),
+            body_len: body.len() as u64,
+            ..Record::received(parts.uri.path())
+        })
+    };
 
     let text = std::str::from_utf8(&body).map_err(|_| {
         let reason = "the body is not UTF-8 JSON";
@@ -136,27 +196,54 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
     let event_type = event_type.unwrap_or_default();
     let account = if provider == "stripe" { account } else { None };
     let targets = inbound.routing.targets(provider, &event_type, account.is_some());
-    let record = json!({
-        "rec": "event", "seq": null, "at": now_iso(), "id": id, "type": event_type, "provider": provider,
-        "account": account, "verified": verified, "msg_id": header("webhook-id"), "path": parts.uri.path(),
-        "headers": masked, "targets": targets, "body": text,
-    });
+    let connect = account.is_some();
+    let record = Record {
+        event_id: id.clone(),
+        event_type: event_type.clone(),
+        provider: provider.to_string(),
+        account,
+        verified: verified.to_string(),
+        msg_id: header("webhook-id").map(String::from),
+        headers: masked,
+        body_len: body.len() as u64,
+        deliveries: targets
+            .iter()
+            .map(|t| Delivery {
+                target: t.clone(),
+                state: State::Pending,
+                reason: None,
+                updated_at: None,
+                attempts: Vec::new(),
+            })
+            .collect(),
+        ..Record::received(parts.uri.path())
+    };
+    let shown_body = inbound.receiver_mode.then(|| body.clone());
+    let record = Box::new(Record { body, ..record });
 
     let (ack, acked) = tokio::sync::oneshot::channel();
     let (console, queues, forwarding) = (inbound.console.clone(), inbound.queues.clone(), inbound.forwarding.clone());
-    let shown_body = inbound.receiver_mode.then(|| text.to_string());
-    let (shown_id, shown_type, connect) = (id.clone(), event_type.clone(), account.is_some());
     let provider_name = provider.to_string();
-    let appended = inbound.writer.append_event(record, move |place| {
-        let shown = Shown { seq: place.seq, id: &shown_id, event_type: &shown_type, connect };
+    let (shown_id, shown_type) = (id.clone(), event_type.clone());
+    // On the writer thread, in commit order (which keeps deliveries in arrival order, and the
+    // received line before any line about its delivery): queue the line, hand the event to its
+    // targets' queues, acknowledge.
+    let on_durable = Box::new(move |seq: u64| {
+        let shown = Shown { seq, id: &shown_id, event_type: &shown_type, connect };
         console.received(&shown, &provider_name, verified, shown_body.as_deref());
-        queues.dispatch(&forwarding, place, &targets);
-        let _ = ack.send(place.seq);
+        queues.dispatch(&forwarding, seq, &targets);
+        let _ = ack.send(seq);
     });
-    let unavailable =
-        || (StatusCode::SERVICE_UNAVAILABLE, "the event could not be written to the log; retry".to_string(), None);
-    appended.map_err(|_| unavailable())?;
+    let unavailable = || {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the event could not be stored (see listen's output); retry".to_string(),
+            None,
+        )
+    };
+    inbound.writer.send(Write::Event { row: Row::new(record), on_durable }).map_err(|_| unavailable())?;
     let seq = acked.await.map_err(|_| unavailable())?;
+    drop(permits);
     Ok(answer(StatusCode::OK, json!({"received": true, "id": id, "seq": seq})))
 }
 
@@ -326,17 +413,41 @@ fn check(inbound: &Inbound, received: &Received) -> Result<&'static str, String>
     Err(reason)
 }
 
-/// Headers as received, with credentials masked: they must never reach the log.
-fn masked_headers(headers: &hyper::HeaderMap) -> Value {
-    let mut out = Map::new();
+/// Headers as received, with credentials masked: they must never reach the store.
+fn masked_headers(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    let mut out = Vec::new();
     for (name, value) in headers {
         let name = name.as_str();
         let sensitive = ["authorization", "proxy-authorization", "cookie", "set-cookie"].contains(&name)
             || ["secret", "token", "api-key", "apikey", "password"].iter().any(|w| name.contains(w));
         let value = if sensitive { "***".to_string() } else { String::from_utf8_lossy(value.as_bytes()).into_owned() };
-        out.insert(name.to_string(), json!(value));
+        out.push((name.to_string(), value));
     }
-    Value::Object(out)
+    out
+}
+
+impl Record {
+    /// A record of a request arriving now at `path`, to fill in.
+    fn received(path: &str) -> Record {
+        Record {
+            seq: 0,
+            change: 0,
+            at: now_iso(),
+            verdict: Verdict::Accepted,
+            reason: None,
+            event_id: String::new(),
+            event_type: String::new(),
+            provider: String::new(),
+            account: None,
+            verified: String::new(),
+            msg_id: None,
+            path: path.to_string(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            body_len: 0,
+            deliveries: Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]

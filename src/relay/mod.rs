@@ -1,10 +1,11 @@
 //! The local relay behind `whk listen`: receive, verify, record durably, forward in order.
 
-mod console;
+pub(crate) mod console;
 mod forward;
 mod inbound;
-pub mod log;
 pub mod routing;
+mod sentry;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,17 +45,28 @@ pub struct RelayConfig {
     pub log_path: PathBuf,
     pub format: ListenFormat,
     pub exit_after: Option<u64>,
+    /// Connections served at once; more get a 503 (0: as many as the file-handle limit allows).
+    pub max_connections: usize,
 }
+
+/// Bytes of request bodies held at once, at least: beyond it senders get a 503 (memory stays
+/// bounded whatever `connections × --max-body` could reach).
+const BODY_BUDGET: u64 = 32 * 1024 * 1024;
+/// File handles kept back from connections, for the store, targets and the console.
+const SPARE_HANDLES: u64 = 64;
 
 /// How long shutdown waits for deliveries in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 pub fn run(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, usize)) -> Result<Exit> {
+    // A closed stdout must be an error on write (listen then ends cleanly), not a signal death.
+    crate::os::on_closed_pipe(crate::os::OnClosedPipe::Error);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(serve(config, announce))
 }
 
 async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, usize)) -> Result<Exit> {
+    let handles = crate::os::raise_open_files_limit(None);
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             " (is another `whk listen` running? pick another port with --port)"
@@ -64,8 +76,22 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         anyhow::Error::new(crate::UsageError(format!("cannot listen on {}: {e}{hint}", config.addr)))
     })?;
     let bound = listener.local_addr()?;
-    let opened = log::open(&config.log_path)?;
-    let console = Arc::new(Console { format: config.format });
+    config.routing.refuse_own_address(bound)?;
+    let _sentry = sentry::Sentry::take(&config.log_path, bound)?;
+    let opened = store::open_for_listen(&config.log_path, |why| {
+        console::say_error(&format!(
+            "whk: STOPPED ACKNOWLEDGING: {why}. Every new event now gets a 503 (nothing is lost: senders retry). \
+             Restart `whk listen` to start a new store."
+        ));
+    })?;
+    let max_connections = match config.max_connections {
+        0 => handles.saturating_sub(SPARE_HANDLES).max(16) as usize,
+        n => n,
+    };
+    let connections = Arc::new(tokio::sync::Semaphore::new(max_connections));
+    let (console, stdout_closed) = Console::start(config.format);
+    let console = Arc::new(console);
+    let relay_token = format!("{}-{:016x}", std::process::id(), rand::random::<u64>());
     let forwarding = Arc::new(Forwarding::new(
         ForwardSettings {
             secret: config.secret.clone(),
@@ -73,13 +99,14 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
             headers: config.headers,
             connect_headers: config.connect_headers,
             client: Client::new(config.timeout, TlsSettings::default()),
+            relay_token: relay_token.clone(),
         },
-        log::LogReader::open(&opened.path)?,
+        store::Reader::open(&opened.path)?,
         opened.writer.clone(),
         console.clone(),
     ));
     let (stop, stopped) = watch::channel(false);
-    let targets = config.routing.all_targets().into_iter().chain(opened.pending.keys().cloned());
+    let targets = config.routing.all_targets().into_iter().chain(opened.pending.iter().map(|(_, t)| t.clone()));
     // Forwarding has a thread of its own: on the runtime that serves the senders, each target's
     // one worker queued behind every connection's task, and deliveries fell behind what was
     // acknowledged (measured: bench/run, row 3c).
@@ -90,11 +117,15 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         .build()?;
     let (queues, workers) = forward::start(forward_runtime.handle(), forwarding.clone(), targets, stopped.clone());
     let queues = Arc::new(queues);
-    let resumed: usize = opened.pending.values().map(Vec::len).sum();
-    for (target, events) in &opened.pending {
-        for event in events {
-            queues.resume(&forwarding, *event, target);
-        }
+    let resumed = opened.pending.len();
+    for (seq, target) in &opened.pending {
+        queues.resume(&forwarding, *seq, target);
+    }
+    if opened.held_elsewhere > 0 {
+        console.info(&format!(
+            "{} pending deliveries are being sent by another whk process (a `whk replay --pending`); left to it",
+            opened.held_elsewhere
+        ));
     }
 
     let inbound = Arc::new(Inbound {
@@ -107,6 +138,10 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         receiver_mode: config.routing.is_empty(),
         routing: config.routing,
         writer: opened.writer.clone(),
+        body_budget: Arc::new(tokio::sync::Semaphore::new(
+            BODY_BUDGET.max(config.max_body).min(tokio::sync::Semaphore::MAX_PERMITS as u64) as usize,
+        )),
+        relay_token,
         queues,
         forwarding: forwarding.clone(),
     });
@@ -127,10 +162,28 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     };
     tokio::pin!(enough);
     let mut stop_signal = std::pin::pin!(shutdown_signal());
+    let mut stdout_closed = stdout_closed;
+    let mut accept_backoff = AcceptBackoff::default();
+    let mut closed_stdout = false;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => {
+                        accept_backoff.reset();
+                        stream
+                    }
+                    Err(err) => {
+                        // Out of file handles, most likely: waiting lets connections finish;
+                        // retrying at once would only spin.
+                        accept_backoff.wait(&console, &err).await;
+                        continue;
+                    }
+                };
+                let Ok(slot) = connections.clone().try_acquire_owned() else {
+                    tokio::spawn(refuse_busy(stream, max_connections));
+                    continue;
+                };
                 let inbound = inbound.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| inbound::handle(inbound.clone(), request));
@@ -139,11 +192,19 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
                         .header_read_timeout(client_timeout)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
+                    drop(slot);
                 });
             }
             _ = &mut stop_signal => break,
             _ = &mut enough => break,
+            _ = stdout_closed.wait_for(|closed| *closed) => {
+                closed_stdout = true;
+                break;
+            }
         }
+    }
+    if closed_stdout {
+        console::say_error("whk: stdout was closed: stopping (deliveries in flight finish first)");
     }
 
     // Stop accepting, let deliveries in flight finish for a bounded time, then report the rest.
@@ -151,18 +212,57 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     let _ = stop.send(true);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers)).await;
     let pending = forwarding.outstanding.load(Ordering::SeqCst);
+    console.flush(Duration::from_secs(1));
     if pending > 0 {
-        console.info(&format!(
+        console::say_error(&format!(
             "{pending} deliveries still pending: they are in {} and go out on the next `whk listen`",
             opened.path.display()
         ));
     }
+    let dropped = console.dropped.load(Ordering::Relaxed);
+    if dropped > 0 {
+        console::say_error(&format!("whk: {dropped} console lines were dropped: the output was not being read"));
+    }
     drop(inbound);
     drop(forwarding);
-    // Whatever is still running there (a delivery past the grace period) stays pending in the log.
+    // Whatever is still running there (a delivery past the grace period) stays pending in the store.
     forward_runtime.shutdown_background();
     opened.close();
     Ok(Exit::Success)
+}
+
+/// Waits after a failed accept: 10 ms, doubling to 1 s while failures continue.
+#[derive(Default)]
+struct AcceptBackoff {
+    failures: u32,
+}
+
+impl AcceptBackoff {
+    fn reset(&mut self) {
+        self.failures = 0;
+    }
+
+    async fn wait(&mut self, console: &Console, err: &std::io::Error) {
+        if self.failures == 0 {
+            console.info(&format!("whk: cannot accept a connection: {err} (waiting for connections to close)"));
+        }
+        self.failures = self.failures.saturating_add(1);
+        let delay = Duration::from_millis(10u64 << self.failures.min(7).saturating_sub(1)).min(Duration::from_secs(1));
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// The answer to a connection beyond --max-connections: a 503 that says so, then close.
+async fn refuse_busy(mut stream: tokio::net::TcpStream, limit: usize) {
+    use tokio::io::AsyncWriteExt;
+    let body = format!(
+        "{{\"error\":\"listen is serving its limit of {limit} connections; retry shortly (raise it with --max-connections)\"}}"
+    );
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(2), stream.write_all(answer.as_bytes())).await;
 }
 
 async fn futures_join(workers: Vec<tokio::task::JoinHandle<()>>) {
@@ -190,6 +290,6 @@ async fn shutdown_signal() {
 pub fn log_path(given: Option<PathBuf>) -> Result<PathBuf> {
     match given {
         Some(p) => Ok(p),
-        None => log::default_path().context("cannot choose where to keep the event log"),
+        None => store::default_path().context("cannot choose where to keep the event store"),
     }
 }

@@ -32,6 +32,29 @@ impl Routing {
     pub fn is_empty(&self) -> bool {
         self.all_targets().is_empty()
     }
+
+    /// Refuses a target that is listen itself: each event would come back, be stored and be
+    /// forwarded again, forever.
+    pub fn refuse_own_address(&self, bound: std::net::SocketAddr) -> Result<(), crate::UsageError> {
+        for target in self.all_targets() {
+            let Ok(url) = url::Url::parse(&target) else { continue };
+            if url.port_or_known_default() != Some(bound.port()) {
+                continue;
+            }
+            let host = url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+            let own = match host.parse::<std::net::IpAddr>() {
+                Ok(ip) => ip.is_loopback() || ip.is_unspecified() || ip == bound.ip(),
+                Err(_) => host.eq_ignore_ascii_case("localhost"),
+            };
+            if own {
+                return Err(crate::UsageError(format!(
+                    "the target {target} is this listen's own address ({bound}): every event would loop back. \
+                     Forward to your app's port instead"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `*` matches any run of characters (dots included): `payout.*`, `*.failed`, `*`.

@@ -86,7 +86,7 @@ fn an_acknowledged_event_survives_sigkill_and_is_delivered_after_restart() {
     let id = serde_json::from_str::<Value>(&run.stdout()).unwrap()["id"].as_str().unwrap().to_string();
     let listen_port = listen.port;
     let (_, _, _, dir) = listen.stop(Some("KILL"));
-    let text = std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+    let text = serde_json::to_string(&crate::support::export_store(&dir.path().join("events.db"))).unwrap();
     assert!(text.contains(&id), "acknowledged means on disk");
 
     let app = Sink::start_on(port, 200);
@@ -240,7 +240,10 @@ fn json_format_print_secret_and_safe_binding() {
     let kinds: Vec<String> =
         out.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["kind"].as_str().unwrap().into()).collect();
     assert_eq!(kinds, ["received", "delivery"]);
-    let log = std::fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+    let mut log = serde_json::to_string(&crate::support::export_store(&dir.path().join("events.db"))).unwrap();
+    for file in ["events.db", "events.db-wal"] {
+        log.push_str(&String::from_utf8_lossy(&std::fs::read(dir.path().join(file)).unwrap_or_default()));
+    }
     assert!(!log.contains(&secret) && !out.contains(&secret) && !err.contains(&secret), "the secret is never written");
 
     let run = crate::support::Whk::new().args(["listen", "--addr", "0.0.0.0:0"]).run().expect(2);

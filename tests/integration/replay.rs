@@ -22,7 +22,7 @@ fn log_with_events(types: &[&str]) -> (Listener, Vec<String>, u16) {
 }
 
 fn replay(listen: &Listener, args: &[&str]) -> crate::support::Run {
-    listen.whk().args(["replay", "--log"]).arg(listen.dir.path().join("events.jsonl")).args(args).run()
+    listen.whk().args(["replay", "--log"]).arg(listen.dir.path().join("events.db")).args(args).run()
 }
 
 fn ids_received(sink: &Sink) -> Vec<String> {
@@ -62,7 +62,7 @@ fn pending_events_go_to_their_recorded_route_and_are_marked_delivered() {
         listen.whk().args(["trigger", "balance.available", "--json", "--forward-to", &listen.url()]).run().expect(0);
     let id = serde_json::from_str::<Value>(&run.stdout()).unwrap()["id"].as_str().unwrap().to_string();
     let (_, _, _, dir) = listen.stop(Some("KILL"));
-    let log_path = dir.path().join("events.jsonl");
+    let log_path = dir.path().join("events.db");
     let whk = || Whk::new().env("WHK_CONFIG_DIR", dir.path().join("config"));
 
     let run = whk().args(["replay", "--pending", "--log"]).arg(&log_path).run().expect(3);

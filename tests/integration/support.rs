@@ -136,7 +136,7 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// Starts `whk listen --port <free> --log <dir>/events.jsonl ARGS` and waits until it accepts.
+    /// Starts `whk listen --port <free> --log <dir>/events.db ARGS` and waits until it accepts.
     pub fn start(args: &[&str]) -> Listener {
         Listener::start_in(tempfile::tempdir().unwrap(), free_port(), args)
     }
@@ -145,7 +145,7 @@ impl Listener {
     pub fn start_in(dir: tempfile::TempDir, port: u16, args: &[&str]) -> Listener {
         let child = whk_command(&dir.path().join("config"))
             .args(["listen", "--port", &port.to_string(), "--log"])
-            .arg(dir.path().join("events.jsonl"))
+            .arg(dir.path().join("events.db"))
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -172,9 +172,9 @@ impl Listener {
         self.whk().args(["listen", "--print-secret"]).run().expect(0).stdout().trim().to_string()
     }
 
+    /// The store's records, as `whk log export` writes them.
     pub fn log(&self) -> Vec<serde_json::Value> {
-        let text = std::fs::read_to_string(self.dir.path().join("events.jsonl")).unwrap_or_default();
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
+        export_store(&self.dir.path().join("events.db"))
     }
 
     /// Polls the log until `done` holds (deliveries happen in the background).
@@ -254,4 +254,15 @@ pub fn assert_signed_with(secret: &str, header: &str, body: &[u8]) {
     mac.update(format!("{t}.").as_bytes());
     mac.update(body);
     assert_eq!(v1, hex::encode(mac.finalize().into_bytes()), "signature over the exact body");
+}
+
+/// `whk log export` of a store, parsed (empty when there is no store yet).
+pub fn export_store(path: &std::path::Path) -> Vec<serde_json::Value> {
+    if !path.exists() {
+        return Vec::new();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_whk")).args(["log", "export", "--log"]).arg(path).output().unwrap();
+    assert!(out.status.success(), "whk log export: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }

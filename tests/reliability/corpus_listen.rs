@@ -128,7 +128,7 @@ fn listen_refuses_every_bad_input_and_forwards_only_verified_events() {
     // Exactly the valid cases reach the app; nothing unverified is forwarded.
     let forwarded: HashSet<String> =
         cases.iter().filter(|c| c.expect.forwarded).map(|c| format!("evt_{}", c.name)).collect();
-    let log_path = dir.path().join("events.jsonl");
+    let log_path = dir.path().join("events.db");
     let delivered = |n: usize| read_log(&log_path).iter().filter(|r| r["rec"] == "delivered").count() >= n;
     wait_until(Duration::from_secs(20), || delivered(forwarded.len()));
     std::thread::sleep(Duration::from_millis(500)); // anything wrongly forwarded would arrive now

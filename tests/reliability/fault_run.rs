@@ -114,7 +114,7 @@ fn fault_run_loses_no_acknowledged_event() {
 
     // Every event the log holds must reach the app; give the retries time to drain. No event is
     // added after the senders finish, so the set to wait for is known now.
-    let log_path = dir.join("events.jsonl");
+    let log_path = dir.join("events.db");
     let expected: HashSet<(String, String)> =
         log_events(&read_log(&log_path)).into_iter().map(|e| (e.path, e.id)).collect();
     // Only new records are read each time, copied out under the lock: parsing all of them while

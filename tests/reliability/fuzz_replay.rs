@@ -91,3 +91,8 @@ fn fuzz_corpus_fixture_file() {
 fn fuzz_corpus_listen_request() {
     replay("listen_request", harness::listen_request);
 }
+
+#[test]
+fn fuzz_corpus_store_line() {
+    replay("store_line", harness::store_line);
+}

@@ -9,4 +9,5 @@ mod fault_run;
 mod fuzz_replay;
 mod props;
 mod secrets;
+mod store_faults;
 mod support;

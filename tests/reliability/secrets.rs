@@ -75,7 +75,7 @@ fn no_secret_is_written_anywhere_the_user_did_not_ask_for_it() {
     // The app refuses twice (500), so listen retries, then accepts.
     let records: Records = Arc::new(Mutex::new(Vec::new()));
     let app = App::start(0, records.clone(), Arc::new(|n| if n < 2 { 500 } else { 200 }));
-    let log = dir.join("data/events.jsonl");
+    let log = dir.join("data/events.db");
     let port = free_port();
     let verify_secret = format!("stripe={provider}");
     let listen = Listen::start_logging_to(
@@ -207,8 +207,10 @@ fn no_secret_is_written_anywhere_the_user_did_not_ask_for_it() {
     assert!(leaks.is_empty(), "secrets leaked:\n{}", leaks.join("\n"));
 
     assert_eq!(mode(&dir.join("data")), 0o700, "the log folder listen made is owner-only");
-    assert_eq!(mode(&log), 0o600, "the event log is owner-only");
-    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(mode(&log), 0o600, "the event store is owner-only");
+    let wal = dir.join("data/events.db-wal");
+    assert!(!wal.exists() || mode(&wal) == 0o600, "so is its write-ahead log");
+    let logged = serde_json::to_string(&read_log(&log)).unwrap();
     assert!(
         logged.contains("\"authorization\":\"***\"") && logged.contains("\"x-api-key\":\"***\""),
         "credentials are masked"

@@ -28,9 +28,9 @@ pub struct Listen {
 }
 
 impl Listen {
-    /// Starts `whk listen --port PORT --log DIR/events.jsonl ARGS`; output in DIR/listen-NAME.{out,err}.
+    /// Starts `whk listen --port PORT --log DIR/events.db ARGS`; output in DIR/listen-NAME.{out,err}.
     pub fn start(dir: &Path, port: u16, name: &str, args: &[&str]) -> Listen {
-        Listen::start_logging_to(&dir.join("events.jsonl"), dir, port, name, args)
+        Listen::start_logging_to(&dir.join("events.db"), dir, port, name, args)
     }
 
     /// The same with the event log at `log`.
@@ -76,10 +76,14 @@ impl Drop for Listen {
     }
 }
 
-/// The event log's lines, parsed. A line cut short by SIGKILL is skipped, as listen does.
+/// The event store's records as `whk log export` writes them (empty when there is no store yet).
 pub fn read_log(path: &Path) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    if !path.exists() {
+        return Vec::new();
+    }
+    let out = Command::new(crate::common::BIN).args(["log", "export", "--log"]).arg(path).output().unwrap();
+    assert!(out.status.success(), "whk log export: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 /// What came back on one connection.

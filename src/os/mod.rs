@@ -1,0 +1,92 @@
+//! The few calls whk makes straight into the operating system, each with what makes it sound.
+//! Everything else in the crate is `#![deny(unsafe_code)]`.
+#![allow(unsafe_code)]
+
+/// What a write to a closed pipe does.
+#[derive(Clone, Copy)]
+pub enum OnClosedPipe {
+    /// Die quietly, as Unix tools do (`whk events | head`).
+    Exit,
+    /// Fail the write with an error the program handles (listen then ends cleanly).
+    Error,
+}
+
+/// Sets what a write to a closed pipe does, for the whole process.
+pub fn on_closed_pipe(choice: OnClosedPipe) {
+    #[cfg(unix)]
+    {
+        let disposition = match choice {
+            OnClosedPipe::Exit => libc::SIG_DFL,
+            OnClosedPipe::Error => libc::SIG_IGN,
+        };
+        // SAFETY: SIG_DFL and SIG_IGN are valid dispositions for SIGPIPE and install no handler
+        // code, so there is nothing a concurrently running thread could observe half set.
+        unsafe {
+            libc::signal(libc::SIGPIPE, disposition);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = choice;
+}
+
+/// Raises the soft limit on open files towards `wanted` (`None`: to the hard limit); returns the
+/// soft limit in effect afterwards.
+pub fn raise_open_files_limit(wanted: Option<u64>) -> u64 {
+    #[cfg(unix)]
+    #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit and setrlimit only read and write the `rlimit` values on this stack
+        // frame, valid and initialised for both calls; RLIMIT_NOFILE is a valid resource.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+                return 1024;
+            }
+            let target = wanted.map_or(limit.rlim_max, |w| (w as libc::rlim_t).min(limit.rlim_max));
+            if limit.rlim_cur < target {
+                let raised = libc::rlimit { rlim_cur: target, rlim_max: limit.rlim_max };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                    limit.rlim_cur = target;
+                }
+            }
+        }
+        limit.rlim_cur as u64
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = wanted;
+        1024
+    }
+}
+
+/// Takes an exclusive advisory lock on `file` without waiting; false when another process holds it.
+pub fn try_lock(file: &std::fs::File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor belongs to `file`, which is open for the whole call; flock only
+        // reads the descriptor and the flags.
+        unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        true
+    }
+}
+
+/// Whether a process with this id exists (under any user).
+pub fn process_alive(pid: i64) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+        // SAFETY: signal 0 delivers nothing, it only checks that the process exists; errno is read
+        // right after, on this thread. EPERM means it exists under another user.
+        unsafe { libc::kill(pid, 0) == 0 || *libc::__errno_location() == libc::EPERM }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
