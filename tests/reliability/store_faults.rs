@@ -63,6 +63,16 @@ fn assert_delivered_in_order(acked: &[String], records: &Records) {
     assert_eq!(&received, acked, "each acknowledged event once, in order");
 }
 
+/// A child process killed when dropped, so a failing assertion leaves no listen behind.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn peak_rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -400,7 +410,7 @@ fn case08_file_handle_exhaustion_backs_off_and_answers() {
                 }
             });
         }
-        cmd.spawn().unwrap()
+        Killed(cmd.spawn().unwrap())
     };
     let wait_ready =
         || assert!(wait_until(Duration::from_secs(15), || TcpStream::connect(("127.0.0.1", port)).is_ok()));
@@ -412,16 +422,15 @@ fn case08_file_handle_exhaustion_backs_off_and_answers() {
         (cpu_ticks(pid) - before) as f64 / ticks_per_second / started.elapsed().as_secs_f64()
     };
 
-    let mut raised = limited(256, 2048, &[]);
+    let raised = limited(256, 2048, &[]);
     wait_ready();
-    let limits = std::fs::read_to_string(format!("/proc/{}/limits", raised.id())).unwrap();
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", raised.0.id())).unwrap();
     let open_files = limits.lines().find(|l| l.starts_with("Max open files")).unwrap().to_string();
     assert!(open_files.split_whitespace().filter(|w| *w == "2048").count() == 2, "{open_files}");
-    raised.kill().unwrap();
-    raised.wait().unwrap();
+    drop(raised);
 
     // The default connection cap stays under the handle limit: beyond it, a prompt 503.
-    let mut capped = limited(256, 256, &[]);
+    let capped = limited(256, 256, &[]);
     wait_ready();
     let idle: Vec<TcpStream> = (0..400).filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok()).collect();
     std::thread::sleep(Duration::from_millis(300));
@@ -429,22 +438,21 @@ fn case08_file_handle_exhaustion_backs_off_and_answers() {
     let status = post_event(port, "evt_crowded", 10);
     assert_eq!(status, Some(503), "a valid event beyond the cap gets a clear 503");
     assert!(started.elapsed() < Duration::from_secs(2));
-    let busy = busy_share(capped.id());
+    let busy = busy_share(capped.0.id());
     assert!(busy < 0.5, "listen used {:.0}% CPU at its connection cap", busy * 100.0);
     drop(idle);
     assert!(
         wait_until(Duration::from_secs(15), || post_event(port, "evt_after", 10) == Some(200)),
         "once the idle connections go, events are accepted"
     );
-    capped.kill().unwrap();
-    capped.wait().unwrap();
+    drop(capped);
 
     // A cap above the handle limit: accept fails (EMFILE) and listen backs off instead of spinning.
-    let mut uncapped = limited(256, 256, &["--max-connections", "5000"]);
+    let uncapped = limited(256, 256, &["--max-connections", "5000"]);
     wait_ready();
     let idle: Vec<TcpStream> = (0..400).filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok()).collect();
     std::thread::sleep(Duration::from_millis(300));
-    let busy = busy_share(uncapped.id());
+    let busy = busy_share(uncapped.0.id());
     assert!(busy < 0.5, "listen used {:.0}% CPU out of file handles", busy * 100.0);
     assert!(std::fs::read_to_string(&stderr).unwrap().contains("cannot accept a connection"));
     drop(idle);
@@ -452,8 +460,7 @@ fn case08_file_handle_exhaustion_backs_off_and_answers() {
         wait_until(Duration::from_secs(15), || post_event(port, "evt_later", 10) == Some(200)),
         "once handles are free again, events are accepted"
     );
-    uncapped.kill().unwrap();
-    uncapped.wait().unwrap();
+    drop(uncapped);
 }
 
 /// Case 9: a closed stdout ends listen cleanly (no SIGPIPE death); a stdout nobody reads never
@@ -462,17 +469,20 @@ fn case08_file_handle_exhaustion_backs_off_and_answers() {
 fn case09_console_off_the_acknowledgement_path() {
     let tmp = tempfile::tempdir().unwrap();
     let port = free_port();
-    let spawn = |name: &str| -> Child {
-        whk(tmp.path())
-            .args(["listen", "--secret", SECRET, "--port", &port.to_string(), "--log"])
-            .arg(tmp.path().join(format!("{name}.db")))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+    let spawn = |name: &str| -> Killed {
+        Killed(
+            whk(tmp.path())
+                .args(["listen", "--secret", SECRET, "--port", &port.to_string(), "--log"])
+                .arg(tmp.path().join(format!("{name}.db")))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        )
     };
     // `whk listen | head -n 1`: listen is the receiver, printing each event on stdout.
-    let mut child = spawn("head");
+    let mut head = spawn("head");
+    let child = &mut head.0;
     assert!(wait_until(Duration::from_secs(15), || TcpStream::connect(("127.0.0.1", port)).is_ok()));
     assert_eq!(post_event(port, "evt_h1", 10), Some(200));
     let mut first = String::new();
@@ -491,7 +501,7 @@ fn case09_console_off_the_acknowledgement_path() {
     assert!(err.contains("stdout was closed"), "{err}");
 
     // A stdout pipe nobody reads (64 KiB of buffer): 400 events of 1 KiB are all answered promptly.
-    let mut child = spawn("stalled");
+    let stalled = spawn("stalled");
     assert!(wait_until(Duration::from_secs(15), || TcpStream::connect(("127.0.0.1", port)).is_ok()));
     let mut slowest = Duration::ZERO;
     for n in 0..400 {
@@ -500,8 +510,7 @@ fn case09_console_off_the_acknowledgement_path() {
         slowest = slowest.max(started.elapsed());
     }
     assert!(slowest < Duration::from_secs(1), "an acknowledgement waited {slowest:?}");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(stalled);
 }
 
 /// Case 10: two listens forwarding to each other: the event comes back to the first with its relay
