@@ -73,7 +73,7 @@ fn replay_from_the_log() {
     listen.whk().args(["trigger", "payout.failed", "--forward-to", &listen.url()]).run().expect(0);
     listen.wait_for_log("the event", |log| log.iter().any(|r| r["rec"] == "event"));
     let app = Sink::start(200);
-    let log = listen.dir.path().join("events.jsonl");
+    let log = listen.dir.path().join("events.db");
     let run = listen.whk().args(["replay", "--last", "1", "--to", &app.url("/webhook"), "--log"]).arg(log).run();
     assert_golden!("replay_from_the_log", shown(&run.expect(0)));
 }
