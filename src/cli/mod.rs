@@ -24,7 +24,7 @@ pub use completion::CompletionArgs;
 pub use config::ConfigArgs;
 pub use events::EventsArgs;
 pub use listen::{ListenArgs, ListenFormat};
-pub use log::{LogArgs, LogCommand};
+pub use log::{ListArgs, LogArgs, LogCommand, LogFilter, LogStatus, ShowArgs, TailArgs};
 pub use man::ManArgs;
 pub use replay::ReplayArgs;
 pub use sign::SignArgs;

@@ -1,5 +1,8 @@
-//! `whk log`: the event store's records as JSON Lines (export), a JSON Lines log into the store
-//! (import, so nothing recorded by whk 0.1 is stranded), and retention (prune).
+//! `whk log`: what listen recorded, read for people and scripts (list, show, tail: in `view`);
+//! the event store's records as JSON Lines (export), a JSON Lines log into the store (import, so
+//! nothing recorded by whk 0.1 is stranded), and retention (prune).
+
+mod view;
 
 use std::io::{BufRead, Write};
 
@@ -15,7 +18,11 @@ const IMPORT_BATCH: usize = 1000;
 pub fn run(args: LogArgs) -> Result<Exit> {
     let path = crate::relay::log_path(args.log)?;
     match args.command {
-        LogCommand::Export => {
+        None => return view::list(&path, args.list),
+        Some(LogCommand::List(list)) => return view::list(&path, list),
+        Some(LogCommand::Show(show)) => return view::show(&path, show),
+        Some(LogCommand::Tail(tail)) => return view::tail(&path, tail),
+        Some(LogCommand::Export) => {
             let store = Store::open_existing(&path)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -29,9 +36,10 @@ pub fn run(args: LogArgs) -> Result<Exit> {
             })?;
             out.flush()?;
         }
-        LogCommand::Import { file } => {
+        Some(LogCommand::Import { file }) => {
             let reader = std::io::BufReader::new(
-                std::fs::File::open(&file).map_err(|e| crate::UsageError(format!("cannot read {}: {e}", file.display())))?,
+                std::fs::File::open(&file)
+                    .map_err(|e| crate::UsageError(format!("cannot read {}: {e}", file.display())))?,
             );
             let mut importer = Importer::default();
             for line in reader.split(b'\n') {
@@ -57,7 +65,7 @@ pub fn run(args: LogArgs) -> Result<Exit> {
                 if skipped > 0 { format!("; skipped {skipped} lines that are not whk records") } else { String::new() },
             );
         }
-        LogCommand::Prune { older_than } => {
+        Some(LogCommand::Prune { older_than }) => {
             let cutoff = store::ago("--older-than", &older_than)?;
             let mut store = Store::open_existing(&path)?;
             let removed = store.prune(cutoff)?;

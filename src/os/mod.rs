@@ -90,3 +90,27 @@ pub fn process_alive(pid: i64) -> bool {
         true
     }
 }
+
+/// The local time zone's offset from UTC, in seconds, at a moment (unix seconds): what a clock on
+/// this machine showed then, daylight saving included. 0 where it cannot be known.
+pub fn utc_offset_seconds(unix: i64) -> i64 {
+    #[cfg(unix)]
+    #[allow(clippy::unnecessary_cast)] // time_t is not i64 everywhere
+    {
+        let time = unix as libc::time_t;
+        // SAFETY: localtime_r is the thread-safe form: it reads `time` and writes only the `tm` on
+        // this stack frame, both valid for the call; a null result leaves `tm` unread.
+        unsafe {
+            let mut tm: libc::tm = std::mem::zeroed();
+            if libc::localtime_r(&time, &mut tm).is_null() {
+                return 0;
+            }
+            tm.tm_gmtoff as i64
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = unix;
+        0
+    }
+}

@@ -10,6 +10,7 @@ mod input;
 mod inspector_browser;
 mod listen;
 mod load;
+mod log;
 mod replay;
 mod shell;
 mod sign;

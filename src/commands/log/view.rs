@@ -1,0 +1,596 @@
+//! `whk log list|show|tail`: the event store read for people (aligned lines, colour on a terminal)
+//! and for scripts (`--json`: JSON Lines). Data on stdout, notes on stderr.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Result;
+use colored::Colorize;
+use serde_json::{json, Value};
+
+use crate::cli::{ListArgs, LogFilter, LogStatus, ShowArgs, TailArgs};
+use crate::relay::store::{Attempt, Filter, Key, Record, State, StatusFilter, Store, Verdict};
+use crate::{Exit, UsageError};
+
+/// How often a follower looks for changes: fast enough to feel live, idle otherwise.
+const POLL: Duration = Duration::from_millis(200);
+
+/// How much of the app's answer `show` prints (the store keeps up to 4 KiB; --json has it all).
+const ANSWER_EXCERPT: usize = 600;
+
+pub fn list(path: &Path, args: ListArgs) -> Result<Exit> {
+    let store = Store::open_existing(path)?;
+    // Read before listing, so a change made while the list is read is followed, not lost.
+    let change = store.latest_change()?;
+    let mut filter = store_filter(&args.filter);
+    filter.limit = Some(args.limit);
+    let records = store.list(&filter)?;
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let attempts = store.attempts(record.seq)?;
+        rows.push((record, attempts));
+    }
+    if rows.is_empty() {
+        if filtered(&args.filter) {
+            eprintln!("No events in {} match these filters.", path.display());
+        } else {
+            eprintln!("No events in {} yet: `whk listen` records what it receives.", path.display());
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for (record, attempts) in &rows {
+            writeln!(out, "{}", event_json(record, attempts))?;
+        }
+    } else {
+        let lines: Vec<Vec<Cell>> = rows.iter().map(|(r, a)| event_cells(r, a)).collect();
+        for line in aligned(&lines, &[]) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
+    drop(out);
+    if !args.follow {
+        return Ok(Exit::Success);
+    }
+    let mut follower = Follower::new(&store, args.filter, args.json, args.exit_after)?;
+    for (record, attempts) in &rows {
+        follower.remember(record, attempts);
+    }
+    follower.from_change = change;
+    follow(&store, &mut follower)
+}
+
+pub fn show(path: &Path, args: ShowArgs) -> Result<Exit> {
+    let store = Store::open_existing(path)?;
+    let id = args.id.trim();
+    let key = match id.trim_start_matches('#').parse::<u64>() {
+        Ok(seq) => Key::Seq(seq),
+        Err(_) => Key::EventId(id.to_string()),
+    };
+    let Some(record) = store.show(&key)? else {
+        anyhow::bail!(UsageError(format!(
+            "no event `{id}` in {}: `whk log list` shows the recorded ones, by # or event id",
+            path.display()
+        )));
+    };
+    let truncated = (record.body.len() as u64) < record.body_len;
+    let mut out = std::io::stdout().lock();
+    if args.raw {
+        out.write_all(&record.body)?;
+        out.flush()?;
+        if truncated {
+            eprintln!(
+                "note: only the first {} of {} bytes were kept (a rejected request's body is cut)",
+                record.body.len(),
+                record.body_len
+            );
+        }
+        return Ok(Exit::Success);
+    }
+    if args.json {
+        writeln!(out, "{}", detail_json(&record))?;
+    } else {
+        write!(out, "{}", detail_text(&record, truncated))?;
+    }
+    out.flush()?;
+    Ok(Exit::Success)
+}
+
+pub fn tail(path: &Path, args: TailArgs) -> Result<Exit> {
+    let store = Store::open_existing(path)?;
+    let mut follower = Follower::new(&store, args.filter, args.json, args.exit_after)?;
+    follow(&store, &mut follower)
+}
+
+fn filtered(filter: &LogFilter) -> bool {
+    filter.event_type.is_some()
+        || filter.provider.is_some()
+        || filter.status.is_some()
+        || filter.since.is_some()
+        || filter.target.is_some()
+        || filter.search.is_some()
+}
+
+fn store_filter(filter: &LogFilter) -> Filter {
+    Filter {
+        type_glob: filter.event_type.clone(),
+        provider: filter.provider.clone(),
+        status: filter.status.map(|s| match s {
+            LogStatus::Delivered => StatusFilter::Delivered,
+            LogStatus::Pending => StatusFilter::Pending,
+            LogStatus::Failed => StatusFilter::Failed,
+            LogStatus::Rejected => StatusFilter::Rejected,
+        }),
+        // `Span` has checked the span reaches no further back than 1970.
+        since: filter.since.and_then(|span| SystemTime::now().checked_sub(span)),
+        target: filter.target.clone(),
+        body_contains: filter.search.clone(),
+        // The verdict is one of the columns: a rejected request is listed as such.
+        include_rejected: true,
+        ..Filter::default()
+    }
+}
+
+/// What one delivery amounts to so far: its attempts and the last one's answer.
+struct Progress<'a> {
+    attempts: usize,
+    last: Option<&'a Attempt>,
+}
+
+fn progress<'a>(attempts: &'a [Attempt], target: &str) -> Progress<'a> {
+    let mine: Vec<&Attempt> = attempts.iter().filter(|a| a.target == target).collect();
+    Progress { attempts: mine.len(), last: mine.last().copied() }
+}
+
+/// `delivered [200]`, `pending, 2 attempts, last [500]`, `failed [500] after 3 attempts`.
+fn delivery_state(state: State, progress: &Progress) -> String {
+    let answer = progress.last.map(|a| match (a.status, &a.error) {
+        (Some(status), _) => format!("[{status}]"),
+        (None, Some(_)) => "[no answer]".to_string(),
+        (None, None) => String::new(),
+    });
+    let retries = progress.attempts.saturating_sub(1);
+    match state {
+        State::Delivered if retries > 0 => {
+            format!("delivered {} after {retries} {}", answer.unwrap_or_default(), plural(retries, "retry", "retries"))
+        }
+        State::Delivered => format!("delivered {}", answer.unwrap_or_default()),
+        State::Pending => match answer {
+            Some(answer) if progress.attempts == 1 => format!("pending, 1 attempt, {answer}"),
+            Some(answer) => format!("pending, {} attempts, last {answer}", progress.attempts),
+            None => "pending".to_string(),
+        },
+        State::Failed => match answer {
+            Some(answer) => {
+                format!(
+                    "failed {answer} after {} {}",
+                    progress.attempts,
+                    plural(progress.attempts, "attempt", "attempts")
+                )
+            }
+            None => "failed".to_string(),
+        },
+    }
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// One cell of a text line; the style applies after padding, so colour never breaks alignment.
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    Plain,
+    Dim,
+    Good,
+    Waiting,
+    Bad,
+}
+
+type Cell = (String, Style);
+
+fn state_style(state: State) -> Style {
+    match state {
+        State::Delivered => Style::Good,
+        State::Pending => Style::Waiting,
+        State::Failed => Style::Bad,
+    }
+}
+
+fn or_dash(text: &str) -> String {
+    if text.is_empty() {
+        "-".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// time, #seq, provider, type, event id, source, verdict, then deliveries (state → target).
+fn event_cells(record: &Record, attempts: &[Attempt]) -> Vec<Cell> {
+    let mut cells = vec![
+        (local_clock(&record.at), Style::Dim),
+        (format!("#{}", record.seq), Style::Dim),
+        (or_dash(&record.provider), Style::Plain),
+        (or_dash(&record.event_type), Style::Plain),
+        (or_dash(&record.event_id), Style::Plain),
+        (or_dash(&record.verified), Style::Dim),
+    ];
+    match record.verdict {
+        Verdict::Rejected => {
+            cells.push(("rejected".to_string(), Style::Bad));
+            cells.push((record.reason.clone().unwrap_or_default(), Style::Plain));
+        }
+        Verdict::Accepted => {
+            cells.push(("accepted".to_string(), Style::Good));
+            if record.deliveries.is_empty() {
+                cells.push(("recorded, not forwarded".to_string(), Style::Dim));
+            }
+            for d in &record.deliveries {
+                let state = delivery_state(d.state, &progress(attempts, &d.target));
+                cells.push((format!("{state} → {}", d.target), state_style(d.state)));
+            }
+        }
+    }
+    cells
+}
+
+/// Columns a followed line is padded to: those lines come one at a time, so no widest is known.
+const TAIL_WIDTHS: [usize; 7] = [12, 4, 6, 24, 28, 5, 8];
+
+/// Pads every column but the last of each line to the widest in `lines` (at least `widths`),
+/// then styles.
+fn aligned(lines: &[Vec<Cell>], widths: &[usize]) -> Vec<String> {
+    let mut widths: Vec<usize> = widths.to_vec();
+    for line in lines {
+        for (i, (text, _)) in line.iter().enumerate().take(7) {
+            let width = text.chars().count();
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(width),
+                None => widths.push(width),
+            }
+        }
+    }
+    lines
+        .iter()
+        .map(|line| {
+            let cells: Vec<String> = line
+                .iter()
+                .enumerate()
+                .map(|(i, (text, style))| {
+                    let width = if i < 7 && i + 1 < line.len() { widths[i] } else { 0 };
+                    styled(&format!("{text:<width$}"), *style)
+                })
+                .collect();
+            cells.join("  ")
+        })
+        .collect()
+}
+
+fn styled(text: &str, style: Style) -> String {
+    match style {
+        Style::Plain => text.to_string(),
+        Style::Dim => text.dimmed().to_string(),
+        Style::Good => text.green().to_string(),
+        Style::Waiting => text.yellow().to_string(),
+        Style::Bad => text.red().to_string(),
+    }
+}
+
+/// `14:03:22.123` in the machine's time zone, from a stored RFC 3339 time.
+fn local_clock(at: &str) -> String {
+    let Some(ms) = unix_ms(at) else { return at.to_string() };
+    let seconds = ms.div_euclid(1000);
+    let local = seconds + crate::os::utc_offset_seconds(seconds);
+    let of_day = local.rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}.{:03}", of_day / 3600, of_day / 60 % 60, of_day % 60, ms.rem_euclid(1000))
+}
+
+/// `2026-11-30 14:03:22.123 +01:00`: the full local time, for `show`.
+fn local_datetime(at: &str) -> String {
+    let Some(ms) = unix_ms(at) else { return at.to_string() };
+    let seconds = ms.div_euclid(1000);
+    let offset = crate::os::utc_offset_seconds(seconds);
+    let shifted = UNIX_EPOCH + Duration::from_millis((ms + offset * 1000).max(0) as u64);
+    let text = humantime::format_rfc3339_millis(shifted).to_string();
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    format!("{} {} {sign}{:02}:{:02}", &text[..10], &text[11..23], offset / 3600, offset / 60 % 60)
+}
+
+fn unix_ms(at: &str) -> Option<i64> {
+    let time = humantime::parse_rfc3339_weak(at).ok()?;
+    Some(time.duration_since(UNIX_EPOCH).ok()?.as_millis() as i64)
+}
+
+fn body_fields(object: &mut Value, name: &str, bytes: &[u8]) {
+    use base64::Engine;
+    match std::str::from_utf8(bytes) {
+        Ok(text) => object[name] = json!(text),
+        Err(_) => object[format!("{name}_base64")] = json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
+    }
+}
+
+fn pairs(headers: &[(String, String)]) -> Value {
+    Value::Array(headers.iter().map(|(k, v)| json!([k, v])).collect())
+}
+
+/// The list's object for one event (`list --json`, `tail --json`).
+fn event_json(record: &Record, attempts: &[Attempt]) -> Value {
+    let deliveries: Vec<Value> = record
+        .deliveries
+        .iter()
+        .map(|d| {
+            let progress = progress(attempts, &d.target);
+            json!({
+                "target": d.target, "state": d.state.name(), "attempts": progress.attempts,
+                "status": progress.last.and_then(|a| a.status), "error": progress.last.and_then(|a| a.error.clone()),
+                "reason": d.reason, "updated_at": d.updated_at,
+            })
+        })
+        .collect();
+    json!({
+        "rec": "event", "seq": record.seq, "at": record.at, "provider": record.provider,
+        "type": record.event_type, "id": record.event_id, "account": record.account,
+        "source": record.verified, "path": record.path, "verdict": record.verdict.name(),
+        "reason": record.reason, "body_len": record.body_len, "deliveries": deliveries,
+    })
+}
+
+/// `show --json`: the list's fields, plus headers, body and every attempt with the app's answer.
+fn detail_json(record: &Record) -> Value {
+    let attempts: Vec<Attempt> = record.deliveries.iter().flat_map(|d| d.attempts.clone()).collect();
+    let mut object = event_json(record, &attempts);
+    object["msg_id"] = json!(record.msg_id);
+    object["headers"] = pairs(&record.headers);
+    body_fields(&mut object, "body", &record.body);
+    object["body_truncated"] = json!((record.body.len() as u64) < record.body_len);
+    for (delivery, shown) in record.deliveries.iter().zip(object["deliveries"].as_array_mut().into_iter().flatten()) {
+        let list: Vec<Value> = delivery
+            .attempts
+            .iter()
+            .map(|a| {
+                let mut answer = json!({ "status": a.status, "headers": pairs(&a.answer_headers) });
+                body_fields(&mut answer, "body", &a.answer_body);
+                json!({
+                    "attempt": a.number, "at": a.at, "status": a.status,
+                    "duration_ms": a.duration_ms, "error": a.error, "answer": answer,
+                })
+            })
+            .collect();
+        shown["attempts"] = json!(list);
+    }
+    object
+}
+
+fn verdict_text(record: &Record) -> String {
+    let how = match record.verified.as_str() {
+        "local" => "signature verified with whk's local secret",
+        "provider-secret" => "signature verified with a provider secret (--verify-secret)",
+        "unverified" => "not verified (--accept-unsigned)",
+        other => other,
+    };
+    match record.verdict {
+        Verdict::Accepted => format!("{} ({how})", "accepted".green()),
+        Verdict::Rejected => {
+            format!("{}: {}", "rejected".red(), record.reason.as_deref().unwrap_or("no reason recorded"))
+        }
+    }
+}
+
+fn excerpt(bytes: &[u8], limit: usize) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let cut: String = text.chars().take(limit).collect();
+    if cut.len() < text.len() {
+        format!("{cut}… ({} bytes kept)", bytes.len())
+    } else {
+        cut
+    }
+}
+
+fn pretty_body(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_else(|_| String::from_utf8_lossy(body).into()),
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+fn detail_text(record: &Record, truncated: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let title = format!("#{} {} {}", record.seq, or_dash(&record.event_id), or_dash(&record.event_type));
+    let _ = writeln!(out, "{}", title.bold());
+    let field = |out: &mut String, name: &str, value: &str| {
+        let _ = writeln!(out, "  {:<10} {value}", name.dimmed());
+    };
+    field(&mut out, "Received", &format!("{} ({})", local_datetime(&record.at), record.at));
+    field(&mut out, "Provider", &or_dash(&record.provider));
+    if let Some(account) = &record.account {
+        field(&mut out, "Account", account);
+    }
+    if let Some(msg_id) = &record.msg_id {
+        field(&mut out, "Webhook-Id", msg_id);
+    }
+    field(&mut out, "Path", &record.path);
+    field(&mut out, "Verdict", &verdict_text(record));
+    let _ = writeln!(out, "\n{}", "Headers".bold());
+    for (name, value) in &record.headers {
+        let _ = writeln!(out, "  {name}: {value}");
+    }
+    let size = if truncated {
+        format!("first {} of {} bytes", record.body.len(), record.body_len)
+    } else {
+        format!("{} bytes", record.body_len)
+    };
+    let _ = writeln!(out, "\n{} ({size}; --raw for the exact bytes)", "Body".bold());
+    let _ = writeln!(out, "{}", pretty_body(&record.body));
+    if record.verdict == Verdict::Rejected {
+        return out;
+    }
+    let _ = writeln!(out, "\n{}", "Deliveries".bold());
+    if record.deliveries.is_empty() {
+        let _ = writeln!(out, "  none: recorded, not forwarded (no target, or filtered out by --events)");
+    }
+    for d in &record.deliveries {
+        let state = delivery_state(d.state, &Progress { attempts: d.attempts.len(), last: d.attempts.last() });
+        let reason = d.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        let _ = writeln!(out, "  {} → {}{reason}", styled(&state, state_style(d.state)), d.target);
+        for a in &d.attempts {
+            let status = a.status.map_or_else(|| "[no answer]".to_string(), |s| format!("[{s}]"));
+            let _ =
+                writeln!(out, "    attempt {}  {}  {status}  {:.1} ms", a.number, local_clock(&a.at), a.duration_ms);
+            if let Some(error) = &a.error {
+                let _ = writeln!(out, "      error: {error}");
+            }
+            for (name, value) in &a.answer_headers {
+                let _ = writeln!(out, "      {name}: {value}");
+            }
+            if !a.answer_body.is_empty() {
+                let _ = writeln!(out, "      body: {}", excerpt(&a.answer_body, ANSWER_EXCERPT));
+            }
+        }
+    }
+    out
+}
+
+/// Prints what changes in the store after a point: new events, then each delivery's progress.
+struct Follower {
+    filter: Filter,
+    json: bool,
+    /// Lines left before stopping (`--exit-after`).
+    lines_left: Option<usize>,
+    from_change: u64,
+    /// Events already printed.
+    seen: HashSet<u64>,
+    /// Per (seq, target): the state and number of attempts last printed.
+    deliveries: HashMap<(u64, String), (State, usize)>,
+}
+
+impl Follower {
+    fn new(store: &Store, filter: LogFilter, json: bool, exit_after: Option<usize>) -> Result<Follower> {
+        Ok(Follower {
+            filter: store_filter(&filter),
+            json,
+            lines_left: exit_after,
+            from_change: store.latest_change()?,
+            seen: HashSet::new(),
+            deliveries: HashMap::new(),
+        })
+    }
+
+    fn remember(&mut self, record: &Record, attempts: &[Attempt]) {
+        self.seen.insert(record.seq);
+        for d in &record.deliveries {
+            self.deliveries.insert((record.seq, d.target.clone()), (d.state, progress(attempts, &d.target).attempts));
+        }
+    }
+
+    /// Whether the record passes the filters, asked of the store so it means what `list` means.
+    fn wants(&self, store: &Store, seq: u64) -> Result<bool> {
+        let mut filter = self.filter.clone();
+        filter.before = Some(seq.saturating_add(1));
+        filter.limit = Some(1);
+        Ok(store.list(&filter)?.first().is_some_and(|r| r.seq == seq))
+    }
+
+    /// Prints what changed since the last poll; false once `--exit-after` lines are out.
+    fn poll(&mut self, store: &Store, out: &mut impl Write) -> Result<bool> {
+        let latest = store.latest_change()?;
+        if latest == self.from_change {
+            return Ok(true);
+        }
+        let changed = store.changed_since(self.from_change, usize::MAX)?;
+        self.from_change = latest;
+        for record in changed {
+            if !self.wants(store, record.seq)? {
+                continue;
+            }
+            let attempts = store.attempts(record.seq)?;
+            let mut lines = Vec::new();
+            if self.seen.insert(record.seq) {
+                lines.push(if self.json {
+                    event_json(&record, &attempts).to_string()
+                } else {
+                    aligned(&[event_cells(&record, &attempts)], &TAIL_WIDTHS).remove(0)
+                });
+                self.remember(&record, &attempts);
+            }
+            for d in &record.deliveries {
+                let progress = progress(&attempts, &d.target);
+                let now = (d.state, progress.attempts);
+                if self.deliveries.insert((record.seq, d.target.clone()), now) == Some(now) {
+                    continue;
+                }
+                let at = progress.last.map(|a| a.at.clone()).or_else(|| d.updated_at.clone()).unwrap_or_default();
+                lines.push(if self.json {
+                    json!({
+                        "rec": "delivery", "seq": record.seq, "id": record.event_id, "at": at,
+                        "target": d.target, "state": d.state.name(), "attempts": progress.attempts,
+                        "status": progress.last.and_then(|a| a.status),
+                        "error": progress.last.and_then(|a| a.error.clone()), "reason": d.reason,
+                    })
+                    .to_string()
+                } else {
+                    let state = delivery_state(d.state, &progress);
+                    format!(
+                        "{}  {}  {}  {} → {}",
+                        styled(&local_clock(&at), Style::Dim),
+                        styled(&format!("#{}", record.seq), Style::Dim),
+                        or_dash(&record.event_id),
+                        styled(&state, state_style(d.state)),
+                        d.target
+                    )
+                });
+            }
+            for line in lines {
+                writeln!(out, "{line}")?;
+                if let Some(left) = &mut self.lines_left {
+                    *left -= 1;
+                    if *left == 0 {
+                        out.flush()?;
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        out.flush()?;
+        Ok(true)
+    }
+}
+
+/// Polls until Ctrl-C or SIGTERM (exit 0), or `--exit-after` lines.
+fn follow(store: &Store, follower: &mut Follower) -> Result<Exit> {
+    if follower.lines_left == Some(0) {
+        return Ok(Exit::Success);
+    }
+    eprintln!("Following {} (Ctrl-C to stop)", store.path().display());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let interrupt = tokio::signal::ctrl_c();
+        tokio::pin!(interrupt);
+        let out = std::io::stdout();
+        loop {
+            #[cfg(unix)]
+            let terminated = terminate.recv();
+            #[cfg(not(unix))]
+            let terminated = std::future::pending::<()>();
+            tokio::select! {
+                _ = &mut interrupt => break,
+                _ = terminated => break,
+                _ = tokio::time::sleep(POLL) => {}
+            }
+            if !follower.poll(store, &mut out.lock())? {
+                break;
+            }
+        }
+        Ok(Exit::Success)
+    })
+}
