@@ -33,6 +33,42 @@ Exit codes:
      that is not a store
   4  the store could not be read";
 
+const LIST_HELP: &str = "\
+Examples:
+  whk log list
+  whk log list --status failed --since 1h
+  whk log list --type 'invoice.*' --provider stripe --search cus_123 --limit 10
+  whk log list --json | jq -r 'select(.verdict == \"rejected\") | .reason'
+  whk log list --follow
+
+Exit codes:
+  0  listed (an empty list too: a note on stderr says so)
+  2  usage error: a bad flag, no store at the --log path or a file that is not a store
+  4  the store could not be read";
+
+const SHOW_HELP: &str = "\
+Examples:
+  whk log show evt_1Nv0FGQ9RKHgCVdK
+  whk log show 42 --raw > body.json
+  whk log show 42 --json | jq '.deliveries[].attempts[].answer.status'
+
+Exit codes:
+  0  shown
+  2  usage error: an id the store does not hold, no store at the --log path or a file that is not a
+     store
+  4  the store could not be read";
+
+const TAIL_HELP: &str = "\
+Examples:
+  whk log tail
+  whk log tail --type 'payout.*' --status failed
+  whk log tail --json | jq -c 'select(.rec == \"delivery\")'
+
+Exit codes:
+  0  ended by Ctrl-C or SIGTERM, or after --exit-after lines
+  2  usage error: a bad flag, no store at the --log path or a file that is not a store
+  4  the store could not be read";
+
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct LogArgs {
@@ -52,10 +88,13 @@ pub struct LogArgs {
 pub enum LogCommand {
     /// One line per recorded event, newest first: time, provider, type, id, source, verdict,
     /// delivery state and target.
+    #[command(after_help = LIST_HELP)]
     List(ListArgs),
     /// One event: headers (secrets masked), body, signature verdict and every delivery attempt.
+    #[command(after_help = SHOW_HELP)]
     Show(ShowArgs),
     /// Print new events and delivery outcomes as they happen, until Ctrl-C.
+    #[command(after_help = TAIL_HELP)]
     Tail(TailArgs),
     /// Write every record as JSON Lines on stdout (bodies byte for byte), oldest first.
     Export,

@@ -324,3 +324,16 @@ fn tail_prints_new_events_and_their_outcomes_until_sigterm() {
     std::process::Command::new("kill").args(["-TERM", &json.child.id().to_string()]).status().unwrap();
     assert!(json.child.wait().unwrap().success());
 }
+
+#[test]
+fn tail_shows_an_older_events_outcome_as_a_delivery_line_only() {
+    let broken = Sink::with_response(503, &[], "try later");
+    // Retries at 0.5, 1 and 2 s: the event is recorded well before its delivery fails.
+    let listen = Listener::start(&["--forward-to", &broken.url("/"), "--retries", "3"]);
+    let id = trigger(&listen, "payout.failed", &[]);
+    let store = store_of(&listen);
+    let tail = Follower::start(&store, &["tail"]);
+    let lines = tail.until("the failure", |lines| lines.iter().any(|l| l.contains("failed [503] after 4 attempts")));
+    assert!(lines.iter().all(|l| l.contains(&id) && !l.contains("payout.failed")), "no event line: {lines:#?}");
+    assert!(lines.iter().any(|l| l.contains(&broken.url("/"))), "{lines:#?}");
+}

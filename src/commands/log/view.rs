@@ -22,8 +22,9 @@ const ANSWER_EXCERPT: usize = 600;
 
 pub fn list(path: &Path, args: ListArgs) -> Result<Exit> {
     let store = Store::open_existing(path)?;
-    // Read before listing, so a change made while the list is read is followed, not lost.
-    let change = store.latest_change()?;
+    // Made before listing, so a change made while the list is read is followed, not lost.
+    let mut follower =
+        if args.follow { Some(Follower::new(&store, args.filter.clone(), args.json, args.exit_after)?) } else { None };
     let mut filter = store_filter(&args.filter);
     filter.limit = Some(args.limit);
     let records = store.list(&filter)?;
@@ -52,15 +53,11 @@ pub fn list(path: &Path, args: ListArgs) -> Result<Exit> {
     }
     out.flush()?;
     drop(out);
-    if !args.follow {
-        return Ok(Exit::Success);
-    }
-    let mut follower = Follower::new(&store, args.filter, args.json, args.exit_after)?;
+    let Some(follower) = &mut follower else { return Ok(Exit::Success) };
     for (record, attempts) in &rows {
         follower.remember(record, attempts);
     }
-    follower.from_change = change;
-    follow(&store, &mut follower)
+    follow(&store, follower)
 }
 
 pub fn show(path: &Path, args: ShowArgs) -> Result<Exit> {
@@ -466,6 +463,8 @@ struct Follower {
     /// Lines left before stopping (`--exit-after`).
     lines_left: Option<usize>,
     from_change: u64,
+    /// The newest seq when following began: a change to an older event is a delivery line only.
+    newest_at_start: u64,
     /// Events already printed.
     seen: HashSet<u64>,
     /// Per (seq, target): the state and number of attempts last printed.
@@ -479,6 +478,10 @@ impl Follower {
             json,
             lines_left: exit_after,
             from_change: store.latest_change()?,
+            newest_at_start: store
+                .list(&Filter { include_rejected: true, limit: Some(1), ..Filter::default() })?
+                .first()
+                .map_or(0, |r| r.seq),
             seen: HashSet::new(),
             deliveries: HashMap::new(),
         })
@@ -513,7 +516,7 @@ impl Follower {
             }
             let attempts = store.attempts(record.seq)?;
             let mut lines = Vec::new();
-            if self.seen.insert(record.seq) {
+            if record.seq > self.newest_at_start && self.seen.insert(record.seq) {
                 lines.push(if self.json {
                     event_json(&record, &attempts).to_string()
                 } else {
