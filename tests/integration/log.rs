@@ -126,6 +126,9 @@ fn list_filters_each_and_combined() {
     let column = |line: &str| line.find(" #").unwrap();
     assert!(lines.iter().all(|l| column(l) == column(lines[0])), "aligned:\n{text}");
 
+    let coloured = log(&store, &["list", "--color", "always"]).run().expect(0).stdout();
+    assert!(coloured.contains("\x1b[31mrejected"), "asked for, colour comes: {coloured}");
+
     // Nothing matches: an empty list, a note on stderr, exit 0.
     let none = log(&store, &["list", "--type", "charge.*", "--provider", "stripe"]).run().expect(0);
     assert_eq!(none.stdout(), "");
