@@ -145,9 +145,9 @@ pub struct ListArgs {
     #[command(flatten)]
     pub filter: LogFilter,
 
-    /// At most this many events.
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 50)]
-    pub limit: usize,
+    /// At most this many events (1 or more).
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: u64,
 
     /// JSON Lines on stdout: one object per event.
     #[arg(long)]

@@ -26,7 +26,7 @@ pub fn list(path: &Path, args: ListArgs) -> Result<Exit> {
     let mut follower =
         if args.follow { Some(Follower::new(&store, args.filter.clone(), args.json, args.exit_after)?) } else { None };
     let mut filter = store_filter(&args.filter);
-    filter.limit = Some(args.limit);
+    filter.limit = Some(usize::try_from(args.limit).unwrap_or(usize::MAX));
     let records = store.list(&filter)?;
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
