@@ -218,6 +218,15 @@ fn exit_codes_without_a_usable_store() {
     let not_a_store = crate::support::write_file(dir.path(), "notes.txt", "hello, not SQLite at all\n");
     let run = log(&not_a_store, &["show", "1"]).run().expect(2);
     assert!(run.stderr().contains("cannot open the event store"), "{}", run.stderr());
+    // A SQLite file claiming whk's schema without its tables opens, then cannot be read: exit 4.
+    let foreign = dir.path().join("foreign.db");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE notes(text); PRAGMA user_version = 1000;").unwrap();
+    drop(conn);
+    for args in [&["list"][..], &["show", "1"], &["tail"]] {
+        let run = log(&foreign, args).run().expect(4);
+        assert!(run.stderr().contains("cannot read the event store") && run.stderr().contains("no such table"));
+    }
     log(&missing, &["list", "--status", "lost"]).run().expect(2);
     log(&missing, &["list", "--since", "soon"]).run().expect(2);
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use colored::Colorize;
 use serde_json::{json, Value};
 
@@ -27,10 +27,10 @@ pub fn list(path: &Path, args: ListArgs) -> Result<Exit> {
         if args.follow { Some(Follower::new(&store, args.filter.clone(), args.json, args.exit_after)?) } else { None };
     let mut filter = store_filter(&args.filter);
     filter.limit = Some(usize::try_from(args.limit).unwrap_or(usize::MAX));
-    let records = store.list(&filter)?;
+    let records = store.list(&filter).with_context(|| unreadable(store.path()))?;
     let mut rows = Vec::with_capacity(records.len());
     for record in records {
-        let attempts = store.attempts(record.seq)?;
+        let attempts = store.attempts(record.seq).with_context(|| unreadable(store.path()))?;
         rows.push((record, attempts));
     }
     if rows.is_empty() {
@@ -67,7 +67,7 @@ pub fn show(path: &Path, args: ShowArgs) -> Result<Exit> {
         Ok(seq) => Key::Seq(seq),
         Err(_) => Key::EventId(id.to_string()),
     };
-    let Some(record) = store.show(&key)? else {
+    let Some(record) = store.show(&key).with_context(|| unreadable(store.path()))? else {
         anyhow::bail!(UsageError(format!(
             "no event `{id}` in {}: `whk log list` shows the recorded ones, by # or event id",
             path.display()
@@ -100,6 +100,12 @@ pub fn tail(path: &Path, args: TailArgs) -> Result<Exit> {
     let store = Store::open_existing(path)?;
     let mut follower = Follower::new(&store, args.filter, args.json, args.exit_after)?;
     follow(&store, &mut follower)
+}
+
+/// The context for a query that failed on a store that opened: its tables are not whk's, or the
+/// disk failed (exit 4).
+fn unreadable(path: &Path) -> String {
+    format!("cannot read the event store {}", path.display())
 }
 
 fn filtered(filter: &LogFilter) -> bool {
@@ -477,9 +483,10 @@ impl Follower {
             filter: store_filter(&filter),
             json,
             lines_left: exit_after,
-            from_change: store.latest_change()?,
+            from_change: store.latest_change().with_context(|| unreadable(store.path()))?,
             newest_at_start: store
-                .list(&Filter { include_rejected: true, limit: Some(1), ..Filter::default() })?
+                .list(&Filter { include_rejected: true, limit: Some(1), ..Filter::default() })
+                .with_context(|| unreadable(store.path()))?
                 .first()
                 .map_or(0, |r| r.seq),
             seen: HashSet::new(),
@@ -499,22 +506,22 @@ impl Follower {
         let mut filter = self.filter.clone();
         filter.before = Some(seq.saturating_add(1));
         filter.limit = Some(1);
-        Ok(store.list(&filter)?.first().is_some_and(|r| r.seq == seq))
+        Ok(store.list(&filter).with_context(|| unreadable(store.path()))?.first().is_some_and(|r| r.seq == seq))
     }
 
     /// Prints what changed since the last poll; false once `--exit-after` lines are out.
     fn poll(&mut self, store: &Store, out: &mut impl Write) -> Result<bool> {
-        let latest = store.latest_change()?;
+        let latest = store.latest_change().with_context(|| unreadable(store.path()))?;
         if latest == self.from_change {
             return Ok(true);
         }
-        let changed = store.changed_since(self.from_change, usize::MAX)?;
+        let changed = store.changed_since(self.from_change, usize::MAX).with_context(|| unreadable(store.path()))?;
         self.from_change = latest;
         for record in changed {
             if !self.wants(store, record.seq)? {
                 continue;
             }
-            let attempts = store.attempts(record.seq)?;
+            let attempts = store.attempts(record.seq).with_context(|| unreadable(store.path()))?;
             let mut lines = Vec::new();
             if record.seq > self.newest_at_start && self.seen.insert(record.seq) {
                 lines.push(if self.json {
