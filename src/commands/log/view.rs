@@ -244,15 +244,19 @@ fn event_cells(record: &Record, attempts: &[Attempt]) -> Vec<Cell> {
     cells
 }
 
+/// The columns padded to a common width (time to verdict); the deliveries after them vary too
+/// much in number and length to line up.
+const ALIGNED_COLUMNS: usize = 7;
+
 /// Columns a followed line is padded to: those lines come one at a time, so no widest is known.
-const TAIL_WIDTHS: [usize; 7] = [12, 4, 6, 24, 28, 5, 8];
+const TAIL_WIDTHS: [usize; ALIGNED_COLUMNS] = [12, 4, 6, 24, 28, 5, 8];
 
 /// Pads every column but the last of each line to the widest in `lines` (at least `widths`),
 /// then styles.
 fn aligned(lines: &[Vec<Cell>], widths: &[usize]) -> Vec<String> {
     let mut widths: Vec<usize> = widths.to_vec();
     for line in lines {
-        for (i, (text, _)) in line.iter().enumerate().take(7) {
+        for (i, (text, _)) in line.iter().enumerate().take(ALIGNED_COLUMNS) {
             let width = text.chars().count();
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(width),
@@ -267,7 +271,7 @@ fn aligned(lines: &[Vec<Cell>], widths: &[usize]) -> Vec<String> {
                 .iter()
                 .enumerate()
                 .map(|(i, (text, style))| {
-                    let width = if i < 7 && i + 1 < line.len() { widths[i] } else { 0 };
+                    let width = if i < ALIGNED_COLUMNS && i + 1 < line.len() { widths[i] } else { 0 };
                     styled(&format!("{text:<width$}"), *style)
                 })
                 .collect();
