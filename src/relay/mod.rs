@@ -1,6 +1,6 @@
 //! The local relay behind `whk listen`: receive, verify, record durably, forward in order.
 
-pub(crate) mod console;
+pub mod console;
 mod forward;
 mod inbound;
 pub mod routing;
