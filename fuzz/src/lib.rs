@@ -249,7 +249,7 @@ fn relay_port() -> u16 {
                 headers: Vec::new(),
                 connect_headers: Vec::new(),
                 log_path: log_path.clone(),
-                format: whk::cli::ListenFormat::Json,
+                format: whk::relay::console::ListenFormat::Json,
                 exit_after: None,
                 max_connections: 0,
             };

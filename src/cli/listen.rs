@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum, ValueHint};
+use clap::{Args, ValueHint};
 
 use super::parsers::{Header, HeaderList, Seconds};
 use super::SecretArgs;
+use crate::relay::console::ListenFormat;
 
 pub(super) const HELP: &str = "\
 With no target, listen is the endpoint itself: it verifies, records and prints each event and
@@ -110,10 +111,4 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub secret: SecretArgs,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ListenFormat {
-    Text,
-    Json,
 }

@@ -23,7 +23,7 @@ use crate::ui::console::ColorChoice;
 pub use completion::CompletionArgs;
 pub use config::ConfigArgs;
 pub use events::EventsArgs;
-pub use listen::{ListenArgs, ListenFormat};
+pub use listen::ListenArgs;
 pub use log::{ListArgs, LogArgs, LogCommand, LogFilter, LogStatus, ShowArgs, TailArgs};
 pub use man::ManArgs;
 pub use replay::ReplayArgs;

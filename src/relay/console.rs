@@ -13,7 +13,6 @@ use colored::Colorize;
 use serde_json::{json, Value};
 use tokio::sync::watch;
 
-use crate::cli::ListenFormat;
 use crate::ui::console;
 
 /// Lines that may wait for a slow stream before new ones are dropped.
@@ -70,6 +69,13 @@ impl Lane {
         }
         Lane { tx }
     }
+}
+
+/// How listen reports: human lines on stderr, or JSON lines on stdout (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListenFormat {
+    Text,
+    Json,
 }
 
 pub struct Console {

@@ -1,6 +1,6 @@
 //! The local relay behind `whk listen`: receive, verify, record durably, forward in order.
 
-pub(crate) mod console;
+pub mod console;
 mod forward;
 mod inbound;
 pub mod routing;
@@ -17,7 +17,6 @@ use anyhow::{Context, Result};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::watch;
 
-use crate::cli::ListenFormat;
 use crate::delivery::{Client, TlsSettings};
 use crate::signing::Scheme;
 use crate::Exit;
@@ -43,7 +42,7 @@ pub struct RelayConfig {
     pub headers: Vec<(String, String)>,
     pub connect_headers: Vec<(String, String)>,
     pub log_path: PathBuf,
-    pub format: ListenFormat,
+    pub format: console::ListenFormat,
     pub exit_after: Option<u64>,
     /// Connections served at once; more get a 503 (0: as many as the file-handle limit allows).
     pub max_connections: usize,

@@ -301,7 +301,9 @@ impl Store {
             builder.recursive(true);
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(dir).map_err(|e| crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display())))?;
+            builder.create(dir).map_err(|e| {
+                crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display()))
+            })?;
         }
         if !path.exists() {
             // Created owner-only before SQLite opens it: it holds bodies and headers.
