@@ -33,3 +33,54 @@ pub fn iso_millis(at: SystemTime) -> String {
 pub fn now_iso() -> String {
     iso_millis(SystemTime::now())
 }
+
+/// `14:03:22.123`: what a clock on this machine showed at an RFC 3339 time such as a record's
+/// arrival (the text itself when it is not one).
+pub fn local_clock(at: &str) -> String {
+    match unix_millis(at) {
+        Some(ms) => clock(ms, crate::os::utc_offset_seconds(ms.div_euclid(1000))),
+        None => at.to_string(),
+    }
+}
+
+/// `2026-11-30 14:03:22.123 +01:00`: [`local_clock`] with the date and the zone's offset.
+pub fn local_datetime(at: &str) -> String {
+    match unix_millis(at) {
+        Some(ms) => datetime(ms, crate::os::utc_offset_seconds(ms.div_euclid(1000))),
+        None => at.to_string(),
+    }
+}
+
+fn unix_millis(at: &str) -> Option<i64> {
+    let time = humantime::parse_rfc3339_weak(at).ok()?;
+    i64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_millis()).ok()
+}
+
+fn clock(ms: i64, offset: i64) -> String {
+    let of_day = (ms.div_euclid(1000) + offset).rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}.{:03}", of_day / 3600, of_day / 60 % 60, of_day % 60, ms.rem_euclid(1000))
+}
+
+fn datetime(ms: i64, offset: i64) -> String {
+    let shifted = UNIX_EPOCH + Duration::from_millis(ms.saturating_add(offset * 1000).max(0) as u64);
+    let text = humantime::format_rfc3339_millis(shifted).to_string();
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    format!("{} {} {sign}{:02}:{:02}", &text[..10], &text[11..23], offset / 3600, offset / 60 % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_shift_by_the_zone_offset() {
+        let ms = unix_millis("2026-11-30T23:30:05.042Z").unwrap();
+        assert_eq!(clock(ms, 0), "23:30:05.042");
+        assert_eq!(clock(ms, 3600), "00:30:05.042", "past midnight east of UTC");
+        assert_eq!(clock(ms, -3 * 3600), "20:30:05.042");
+        assert_eq!(datetime(ms, 5 * 3600 + 1800), "2026-12-01 05:00:05.042 +05:30");
+        assert_eq!(datetime(ms, -3 * 3600), "2026-11-30 20:30:05.042 -03:00");
+        assert_eq!(local_clock("not a time"), "not a time");
+    }
+}

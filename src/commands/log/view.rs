@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use colored::Colorize;
@@ -218,7 +218,7 @@ fn or_dash(text: &str) -> String {
 /// time, #seq, provider, type, event id, source, verdict, then deliveries (state → target).
 fn event_cells(record: &Record, attempts: &[Attempt]) -> Vec<Cell> {
     let mut cells = vec![
-        (local_clock(&record.at), Style::Dim),
+        (crate::time::local_clock(&record.at), Style::Dim),
         (format!("#{}", record.seq), Style::Dim),
         (or_dash(&record.provider), Style::Plain),
         (or_dash(&record.event_type), Style::Plain),
@@ -288,32 +288,6 @@ fn styled(text: &str, style: Style) -> String {
         Style::Waiting => text.yellow().to_string(),
         Style::Bad => text.red().to_string(),
     }
-}
-
-/// `14:03:22.123` in the machine's time zone, from a stored RFC 3339 time.
-fn local_clock(at: &str) -> String {
-    let Some(ms) = unix_ms(at) else { return at.to_string() };
-    let seconds = ms.div_euclid(1000);
-    let local = seconds + crate::os::utc_offset_seconds(seconds);
-    let of_day = local.rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02}.{:03}", of_day / 3600, of_day / 60 % 60, of_day % 60, ms.rem_euclid(1000))
-}
-
-/// `2026-11-30 14:03:22.123 +01:00`: the full local time, for `show`.
-fn local_datetime(at: &str) -> String {
-    let Some(ms) = unix_ms(at) else { return at.to_string() };
-    let seconds = ms.div_euclid(1000);
-    let offset = crate::os::utc_offset_seconds(seconds);
-    let shifted = UNIX_EPOCH + Duration::from_millis((ms + offset * 1000).max(0) as u64);
-    let text = humantime::format_rfc3339_millis(shifted).to_string();
-    let sign = if offset < 0 { '-' } else { '+' };
-    let offset = offset.abs();
-    format!("{} {} {sign}{:02}:{:02}", &text[..10], &text[11..23], offset / 3600, offset / 60 % 60)
-}
-
-fn unix_ms(at: &str) -> Option<i64> {
-    let time = humantime::parse_rfc3339_weak(at).ok()?;
-    Some(time.duration_since(UNIX_EPOCH).ok()?.as_millis() as i64)
 }
 
 fn body_fields(object: &mut Value, name: &str, bytes: &[u8]) {
@@ -416,7 +390,7 @@ fn detail_text(record: &Record, truncated: bool) -> String {
     let field = |out: &mut String, name: &str, value: &str| {
         let _ = writeln!(out, "  {:<10} {value}", name.dimmed());
     };
-    field(&mut out, "Received", &format!("{} ({})", local_datetime(&record.at), record.at));
+    field(&mut out, "Received", &format!("{} ({})", crate::time::local_datetime(&record.at), record.at));
     field(&mut out, "Provider", &or_dash(&record.provider));
     if let Some(account) = &record.account {
         field(&mut out, "Account", account);
@@ -450,8 +424,13 @@ fn detail_text(record: &Record, truncated: bool) -> String {
         let _ = writeln!(out, "  {} → {}{reason}", styled(&state, state_style(d.state)), d.target);
         for a in &d.attempts {
             let status = a.status.map_or_else(|| "[no answer]".to_string(), |s| format!("[{s}]"));
-            let _ =
-                writeln!(out, "    attempt {}  {}  {status}  {:.1} ms", a.number, local_clock(&a.at), a.duration_ms);
+            let _ = writeln!(
+                out,
+                "    attempt {}  {}  {status}  {:.1} ms",
+                a.number,
+                crate::time::local_clock(&a.at),
+                a.duration_ms
+            );
             if let Some(error) = &a.error {
                 let _ = writeln!(out, "      error: {error}");
             }
@@ -554,7 +533,7 @@ impl Follower {
                     let state = delivery_state(d.state, &progress);
                     format!(
                         "{}  {}  {}  {} → {}",
-                        styled(&local_clock(&at), Style::Dim),
+                        styled(&crate::time::local_clock(&at), Style::Dim),
                         styled(&format!("#{}", record.seq), Style::Dim),
                         or_dash(&record.event_id),
                         styled(&state, state_style(d.state)),
