@@ -2,6 +2,7 @@
 //! the event store's records as JSON Lines (export), a JSON Lines log into the store (import, so
 //! nothing recorded by whk 0.1 is stranded), and retention (prune).
 
+mod tail;
 mod view;
 
 use std::io::{BufRead, Write};
@@ -21,7 +22,7 @@ pub fn run(args: LogArgs) -> Result<Exit> {
         None => return view::list(&path, args.list),
         Some(LogCommand::List(list)) => return view::list(&path, list),
         Some(LogCommand::Show(show)) => return view::show(&path, show),
-        Some(LogCommand::Tail(tail)) => return view::tail(&path, tail),
+        Some(LogCommand::Tail(tail)) => return tail::tail(&path, tail),
         Some(LogCommand::Export) => {
             let store = Store::open_existing(&path)?;
             let stdout = std::io::stdout();

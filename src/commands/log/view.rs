@@ -1,24 +1,21 @@
 //! `whk log list|show|tail`: the event store read for people (aligned lines, colour on a terminal)
 //! and for scripts (`--json`: JSON Lines). Data on stdout, notes on stderr.
 
-use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use colored::Colorize;
 use serde_json::{json, Value};
 
-use crate::cli::{ListArgs, LogFilter, LogStatus, ShowArgs, TailArgs};
+use super::tail::{follow, Follower};
+use crate::cli::{ListArgs, LogFilter, LogStatus, ShowArgs};
 use crate::relay::store::{Attempt, Filter, Key, Record, State, StatusFilter, Store, Verdict};
 use crate::{Exit, UsageError};
 
-/// How often a follower looks for changes: fast enough to feel live, idle otherwise.
-const POLL: Duration = Duration::from_millis(200);
-
 /// How much of the app's answer `show` prints (the store keeps up to 4 KiB; --json has it all).
-const ANSWER_EXCERPT: usize = 600;
+pub(super) const ANSWER_EXCERPT: usize = 600;
 
 pub fn list(path: &Path, args: ListArgs) -> Result<Exit> {
     let store = Store::open_existing(path)?;
@@ -96,19 +93,13 @@ pub fn show(path: &Path, args: ShowArgs) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-pub fn tail(path: &Path, args: TailArgs) -> Result<Exit> {
-    let store = Store::open_existing(path)?;
-    let mut follower = Follower::new(&store, args.filter, args.json, args.exit_after)?;
-    follow(&store, &mut follower)
-}
-
 /// The context for a query that failed on a store that opened: its tables are not whk's, or the
 /// disk failed (exit 4).
-fn unreadable(path: &Path) -> String {
+pub(super) fn unreadable(path: &Path) -> String {
     format!("cannot read the event store {}", path.display())
 }
 
-fn filtered(filter: &LogFilter) -> bool {
+pub(super) fn filtered(filter: &LogFilter) -> bool {
     filter.event_type.is_some()
         || filter.provider.is_some()
         || filter.status.is_some()
@@ -117,7 +108,7 @@ fn filtered(filter: &LogFilter) -> bool {
         || filter.search.is_some()
 }
 
-fn store_filter(filter: &LogFilter) -> Filter {
+pub(super) fn store_filter(filter: &LogFilter) -> Filter {
     Filter {
         type_glob: filter.event_type.clone(),
         provider: filter.provider.clone(),
@@ -138,18 +129,18 @@ fn store_filter(filter: &LogFilter) -> Filter {
 }
 
 /// What one delivery amounts to so far: its attempts and the last one's answer.
-struct Progress<'a> {
-    attempts: usize,
-    last: Option<&'a Attempt>,
+pub(super) struct Progress<'a> {
+    pub(super) attempts: usize,
+    pub(super) last: Option<&'a Attempt>,
 }
 
-fn progress<'a>(attempts: &'a [Attempt], target: &str) -> Progress<'a> {
+pub(super) fn progress<'a>(attempts: &'a [Attempt], target: &str) -> Progress<'a> {
     let mine: Vec<&Attempt> = attempts.iter().filter(|a| a.target == target).collect();
     Progress { attempts: mine.len(), last: mine.last().copied() }
 }
 
 /// `delivered [200]`, `pending, 2 attempts, last [500]`, `failed [500] after 3 attempts`.
-fn delivery_state(state: State, progress: &Progress) -> String {
+pub(super) fn delivery_state(state: State, progress: &Progress) -> String {
     let answer = progress.last.map(|a| match (a.status, &a.error) {
         (Some(status), _) => format!("[{status}]"),
         (None, Some(_)) => "[no answer]".to_string(),
@@ -179,7 +170,7 @@ fn delivery_state(state: State, progress: &Progress) -> String {
     }
 }
 
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+pub(super) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
     } else {
@@ -189,7 +180,7 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 
 /// One cell of a text line; the style applies after padding, so colour never breaks alignment.
 #[derive(Clone, Copy, PartialEq)]
-enum Style {
+pub(super) enum Style {
     Plain,
     Dim,
     Good,
@@ -199,7 +190,7 @@ enum Style {
 
 type Cell = (String, Style);
 
-fn state_style(state: State) -> Style {
+pub(super) fn state_style(state: State) -> Style {
     match state {
         State::Delivered => Style::Good,
         State::Pending => Style::Waiting,
@@ -207,7 +198,7 @@ fn state_style(state: State) -> Style {
     }
 }
 
-fn or_dash(text: &str) -> String {
+pub(super) fn or_dash(text: &str) -> String {
     if text.is_empty() {
         "-".to_string()
     } else {
@@ -216,7 +207,7 @@ fn or_dash(text: &str) -> String {
 }
 
 /// time, #seq, provider, type, event id, source, verdict, then deliveries (state → target).
-fn event_cells(record: &Record, attempts: &[Attempt]) -> Vec<Cell> {
+pub(super) fn event_cells(record: &Record, attempts: &[Attempt]) -> Vec<Cell> {
     let mut cells = vec![
         (crate::time::local_clock(&record.at), Style::Dim),
         (format!("#{}", record.seq), Style::Dim),
@@ -246,14 +237,14 @@ fn event_cells(record: &Record, attempts: &[Attempt]) -> Vec<Cell> {
 
 /// The columns padded to a common width (time to verdict); the deliveries after them vary too
 /// much in number and length to line up.
-const ALIGNED_COLUMNS: usize = 7;
+pub(super) const ALIGNED_COLUMNS: usize = 7;
 
 /// Columns a followed line is padded to: those lines come one at a time, so no widest is known.
-const TAIL_WIDTHS: [usize; ALIGNED_COLUMNS] = [12, 4, 6, 24, 28, 5, 8];
+pub(super) const TAIL_WIDTHS: [usize; ALIGNED_COLUMNS] = [12, 4, 6, 24, 28, 5, 8];
 
 /// Pads every column but the last of each line to the widest in `lines` (at least `widths`),
 /// then styles.
-fn aligned(lines: &[Vec<Cell>], widths: &[usize]) -> Vec<String> {
+pub(super) fn aligned(lines: &[Vec<Cell>], widths: &[usize]) -> Vec<String> {
     let mut widths: Vec<usize> = widths.to_vec();
     for line in lines {
         for (i, (text, _)) in line.iter().enumerate().take(ALIGNED_COLUMNS) {
@@ -280,7 +271,7 @@ fn aligned(lines: &[Vec<Cell>], widths: &[usize]) -> Vec<String> {
         .collect()
 }
 
-fn styled(text: &str, style: Style) -> String {
+pub(super) fn styled(text: &str, style: Style) -> String {
     match style {
         Style::Plain => text.to_string(),
         Style::Dim => text.dimmed().to_string(),
@@ -290,7 +281,7 @@ fn styled(text: &str, style: Style) -> String {
     }
 }
 
-fn body_fields(object: &mut Value, name: &str, bytes: &[u8]) {
+pub(super) fn body_fields(object: &mut Value, name: &str, bytes: &[u8]) {
     use base64::Engine;
     match std::str::from_utf8(bytes) {
         Ok(text) => object[name] = json!(text),
@@ -298,12 +289,12 @@ fn body_fields(object: &mut Value, name: &str, bytes: &[u8]) {
     }
 }
 
-fn pairs(headers: &[(String, String)]) -> Value {
+pub(super) fn pairs(headers: &[(String, String)]) -> Value {
     Value::Array(headers.iter().map(|(k, v)| json!([k, v])).collect())
 }
 
 /// The list's object for one event (`list --json`, `tail --json`).
-fn event_json(record: &Record, attempts: &[Attempt]) -> Value {
+pub(super) fn event_json(record: &Record, attempts: &[Attempt]) -> Value {
     let deliveries: Vec<Value> = record
         .deliveries
         .iter()
@@ -325,7 +316,7 @@ fn event_json(record: &Record, attempts: &[Attempt]) -> Value {
 }
 
 /// `show --json`: the list's fields, plus headers, body and every attempt with the app's answer.
-fn detail_json(record: &Record) -> Value {
+pub(super) fn detail_json(record: &Record) -> Value {
     let attempts: Vec<Attempt> = record.deliveries.iter().flat_map(|d| d.attempts.clone()).collect();
     let mut object = event_json(record, &attempts);
     object["msg_id"] = json!(record.msg_id);
@@ -350,7 +341,7 @@ fn detail_json(record: &Record) -> Value {
     object
 }
 
-fn verdict_text(record: &Record) -> String {
+pub(super) fn verdict_text(record: &Record) -> String {
     let how = match record.verified.as_str() {
         "local" => "signature verified with whk's local secret",
         "provider-secret" => "signature verified with a provider secret (--verify-secret)",
@@ -365,7 +356,7 @@ fn verdict_text(record: &Record) -> String {
     }
 }
 
-fn excerpt(bytes: &[u8], limit: usize) -> String {
+pub(super) fn excerpt(bytes: &[u8], limit: usize) -> String {
     let text = String::from_utf8_lossy(bytes);
     let cut: String = text.chars().take(limit).collect();
     if cut.len() < text.len() {
@@ -375,14 +366,14 @@ fn excerpt(bytes: &[u8], limit: usize) -> String {
     }
 }
 
-fn pretty_body(body: &[u8]) -> String {
+pub(super) fn pretty_body(body: &[u8]) -> String {
     match serde_json::from_slice::<Value>(body) {
         Ok(value) => serde_json::to_string_pretty(&value).unwrap_or_else(|_| String::from_utf8_lossy(body).into()),
         Err(_) => String::from_utf8_lossy(body).into_owned(),
     }
 }
 
-fn detail_text(record: &Record, truncated: bool) -> String {
+pub(super) fn detail_text(record: &Record, truncated: bool) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let title = format!("#{} {} {}", record.seq, or_dash(&record.event_id), or_dash(&record.event_type));
@@ -443,147 +434,4 @@ fn detail_text(record: &Record, truncated: bool) -> String {
         }
     }
     out
-}
-
-/// Prints what changes in the store after a point: new events, then each delivery's progress.
-struct Follower {
-    filter: Filter,
-    json: bool,
-    /// Lines left before stopping (`--exit-after`).
-    lines_left: Option<usize>,
-    from_change: u64,
-    /// The newest seq when following began: a change to an older event is a delivery line only.
-    newest_at_start: u64,
-    /// Events already printed.
-    seen: HashSet<u64>,
-    /// Per (seq, target): the state and number of attempts last printed.
-    deliveries: HashMap<(u64, String), (State, usize)>,
-}
-
-impl Follower {
-    fn new(store: &Store, filter: LogFilter, json: bool, exit_after: Option<usize>) -> Result<Follower> {
-        Ok(Follower {
-            filter: store_filter(&filter),
-            json,
-            lines_left: exit_after,
-            from_change: store.latest_change().with_context(|| unreadable(store.path()))?,
-            newest_at_start: store
-                .list(&Filter { include_rejected: true, limit: Some(1), ..Filter::default() })
-                .with_context(|| unreadable(store.path()))?
-                .first()
-                .map_or(0, |r| r.seq),
-            seen: HashSet::new(),
-            deliveries: HashMap::new(),
-        })
-    }
-
-    fn remember(&mut self, record: &Record, attempts: &[Attempt]) {
-        self.seen.insert(record.seq);
-        for d in &record.deliveries {
-            self.deliveries.insert((record.seq, d.target.clone()), (d.state, progress(attempts, &d.target).attempts));
-        }
-    }
-
-    /// Whether the record passes the filters, asked of the store so it means what `list` means.
-    fn wants(&self, store: &Store, seq: u64) -> Result<bool> {
-        let mut filter = self.filter.clone();
-        filter.before = Some(seq.saturating_add(1));
-        filter.limit = Some(1);
-        Ok(store.list(&filter).with_context(|| unreadable(store.path()))?.first().is_some_and(|r| r.seq == seq))
-    }
-
-    /// Prints what changed since the last poll; false once `--exit-after` lines are out.
-    fn poll(&mut self, store: &Store, out: &mut impl Write) -> Result<bool> {
-        let latest = store.latest_change().with_context(|| unreadable(store.path()))?;
-        if latest == self.from_change {
-            return Ok(true);
-        }
-        let changed = store.changed_since(self.from_change, usize::MAX).with_context(|| unreadable(store.path()))?;
-        self.from_change = latest;
-        for record in changed {
-            if !self.wants(store, record.seq)? {
-                continue;
-            }
-            let attempts = store.attempts(record.seq).with_context(|| unreadable(store.path()))?;
-            let mut lines = Vec::new();
-            if record.seq > self.newest_at_start && self.seen.insert(record.seq) {
-                lines.push(if self.json {
-                    event_json(&record, &attempts).to_string()
-                } else {
-                    aligned(&[event_cells(&record, &attempts)], &TAIL_WIDTHS).remove(0)
-                });
-                self.remember(&record, &attempts);
-            }
-            for d in &record.deliveries {
-                let progress = progress(&attempts, &d.target);
-                let now = (d.state, progress.attempts);
-                if self.deliveries.insert((record.seq, d.target.clone()), now) == Some(now) {
-                    continue;
-                }
-                let at = progress.last.map(|a| a.at.clone()).or_else(|| d.updated_at.clone()).unwrap_or_default();
-                lines.push(if self.json {
-                    json!({
-                        "rec": "delivery", "seq": record.seq, "id": record.event_id, "at": at,
-                        "target": d.target, "state": d.state.name(), "attempts": progress.attempts,
-                        "status": progress.last.and_then(|a| a.status),
-                        "error": progress.last.and_then(|a| a.error.clone()), "reason": d.reason,
-                    })
-                    .to_string()
-                } else {
-                    let state = delivery_state(d.state, &progress);
-                    format!(
-                        "{}  {}  {}  {} → {}",
-                        styled(&crate::time::local_clock(&at), Style::Dim),
-                        styled(&format!("#{}", record.seq), Style::Dim),
-                        or_dash(&record.event_id),
-                        styled(&state, state_style(d.state)),
-                        d.target
-                    )
-                });
-            }
-            for line in lines {
-                writeln!(out, "{line}")?;
-                if let Some(left) = &mut self.lines_left {
-                    *left -= 1;
-                    if *left == 0 {
-                        out.flush()?;
-                        return Ok(false);
-                    }
-                }
-            }
-        }
-        out.flush()?;
-        Ok(true)
-    }
-}
-
-/// Polls until Ctrl-C or SIGTERM (exit 0), or `--exit-after` lines.
-fn follow(store: &Store, follower: &mut Follower) -> Result<Exit> {
-    if follower.lines_left == Some(0) {
-        return Ok(Exit::Success);
-    }
-    eprintln!("Following {} (Ctrl-C to stop)", store.path().display());
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(async {
-        #[cfg(unix)]
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let interrupt = tokio::signal::ctrl_c();
-        tokio::pin!(interrupt);
-        let out = std::io::stdout();
-        loop {
-            #[cfg(unix)]
-            let terminated = terminate.recv();
-            #[cfg(not(unix))]
-            let terminated = std::future::pending::<()>();
-            tokio::select! {
-                _ = &mut interrupt => break,
-                _ = terminated => break,
-                _ = tokio::time::sleep(POLL) => {}
-            }
-            if !follower.poll(store, &mut out.lock())? {
-                break;
-            }
-        }
-        Ok(Exit::Success)
-    })
 }
