@@ -11,7 +11,7 @@ use crate::config::settings::{Settings, Source};
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::tamper::{self, TamperKind};
 use crate::delivery::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
-use crate::delivery::{Client, SignedRequest, TlsSettings};
+use crate::delivery::{Client, SignedRequest};
 use crate::event::catalog::{Catalog, ResolveError, Template};
 use crate::event::{build, BuildOptions, BuiltEvent};
 use crate::providers::Provider;
@@ -66,7 +66,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
             patches,
             secret,
             url,
-            tls: TlsSettings::default(),
+            tls: args.tls.settings(),
             headers: flatten(&args.headers),
             count,
             concurrency: args.concurrency.unwrap_or(1),
@@ -100,7 +100,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         id: &event.id,
         connect: args.account.is_some(),
     };
-    let client = Client::new(args.timeout, TlsSettings::default());
+    let client = Client::new(args.timeout, args.tls.settings());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     if let Some(kind) = args.tamper {
         let send = |request: &SignedRequest| runtime.block_on(client.send(request, &hint));
