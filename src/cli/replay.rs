@@ -48,7 +48,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DURATION", value_parser = Span)]
     pub since: Option<Duration>,
 
-    /// Only events that some target gave up on.
+    /// Only events whose most recent delivery (to any target, a replay included) failed: a
+    /// successful replay clears an event from it.
     #[arg(long)]
     pub failed: bool,
 
