@@ -19,7 +19,7 @@ use crate::time::unix_now;
 use crate::ui::console;
 use crate::{Exit, UsageError};
 
-pub fn run(args: TriggerArgs) -> Result<Exit> {
+pub fn run(mut args: TriggerArgs) -> Result<Exit> {
     let settings = Settings::load()?;
     let catalog = Catalog::load(args.templates.dir.as_deref())?;
     let default_provider = settings.provider(args.provider)?.map(|r| r.value);
@@ -53,6 +53,15 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         )),
     };
     let template = resolve(&catalog, &name, args.provider, default_provider)?;
+    if template.connect_only && args.account.is_none() {
+        // An event Stripe never sends without an account would mislead a handler tested on it.
+        let account = template.provider.new_id("acct");
+        eprintln!(
+            "whk: Stripe sends {} only for a connected account: it carries account {account} (--account chooses it)",
+            template.event_type
+        );
+        args.account = Some(account);
+    }
     let secret = settings.secret(args.secret.secret.as_deref(), template.provider.scheme())?.value;
     let api_version = settings.api_version(args.api_version.as_deref());
     crate::providers::check_api_version(&api_version.value).map_err(|e| api_version.blame("api_version", e))?;
