@@ -388,6 +388,7 @@ fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, Strin
     } else {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let mut pinned = Vec::new();
         if let Some(path) = &settings.cacert {
             use rustls::pki_types::pem::PemObject;
             let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
@@ -397,12 +398,76 @@ fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, Strin
                 return Err(format!("--cacert {} holds no PEM certificate", path.display()));
             }
             for cert in certs {
-                roots.add(cert).map_err(|err| format!("--cacert {}: {err}", path.display()))?;
+                roots.add(cert.clone()).map_err(|err| format!("--cacert {}: {err}", path.display()))?;
+                pinned.push(cert);
             }
         }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        if pinned.is_empty() {
+            builder.with_root_certificates(roots).with_no_client_auth()
+        } else {
+            let chained = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|err| err.to_string())?;
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(TrustedFile { chained, pinned }))
+                .with_no_client_auth()
+        }
     };
     Ok(Arc::new(config))
+}
+
+/// `--cacert FILE`: the usual chain check against the public roots and the file's certificates;
+/// besides, a server certificate that is itself in the file is trusted as it is once its name
+/// matches. That is the self-signed certificate `openssl req -x509` makes, which is marked as a
+/// CA and which a chain check refuses as a server's own (as curl --cacert takes it).
+#[derive(Debug)]
+struct TrustedFile {
+    chained: Arc<rustls::client::WebPkiServerVerifier>,
+    pinned: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for TrustedFile {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        let chained = self.chained.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+        match chained {
+            Err(_) if self.pinned.iter().any(|cert| cert.as_ref() == end_entity.as_ref()) => {
+                let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                rustls::client::verify_server_name(&parsed, server_name)?;
+                Ok(rustls::client::danger::ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.chained.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.chained.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.chained.supported_verify_schemes()
+    }
 }
 
 /// `--skip-verify`: any certificate is accepted; the handshake's signatures are still checked.

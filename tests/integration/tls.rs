@@ -37,25 +37,28 @@ server.serve_forever()
 "#;
 
 impl HttpsApp {
+    /// With openssl's default self-signed certificate, which it marks as a CA (what most users
+    /// make, and what a chain check refuses as a server's own).
     fn start() -> HttpsApp {
-        HttpsApp::serve("tls")
+        HttpsApp::serve("tls", &[])
+    }
+
+    /// With a self-signed certificate that is not a CA's.
+    fn start_leaf() -> HttpsApp {
+        HttpsApp::serve("tls", &["-addext", "basicConstraints=critical,CA:FALSE"])
     }
 
     /// The same server speaking plain HTTP, as most local apps do.
     fn plain() -> HttpsApp {
-        HttpsApp::serve("plain")
+        HttpsApp::serve("plain", &[])
     }
 
-    fn serve(mode: &str) -> HttpsApp {
+    fn serve(mode: &str, extensions: &[&str]) -> HttpsApp {
         let dir = tempfile::tempdir().unwrap();
         let made = Command::new("openssl")
             .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
-            .args([
-                "-addext",
-                "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-addext",
-                "basicConstraints=critical,CA:FALSE",
-            ])
+            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            .args(extensions)
             .arg("-keyout")
             .arg(dir.path().join("key.pem"))
             .arg("-out")
@@ -136,7 +139,7 @@ fn https_to_a_plain_http_port_is_named() {
 
 #[test]
 fn replay_and_listen_take_the_same_tls_flags() {
-    let app = HttpsApp::start();
+    let app = HttpsApp::start_leaf();
     let cert = app.cert();
     let listen = Listener::start(&["--forward-to", &app.url(), "--cacert", cert.to_str().unwrap(), "--retries", "0"]);
     listen.whk().args(["trigger", "payout.failed", "--forward-to", &listen.url()]).run().expect(0);
