@@ -20,6 +20,8 @@ Examples:
   whk listen --forward-to localhost:4242/webhook
   whk listen -f 4242/webhook --forward-connect-to 4242/connect --events 'payout.*,account.updated'
   whk listen --route 'link.created=localhost:8000/fintoc/widget' --forward-to 8000/fintoc/webhook
+  whk listen --route 'stripe:*=8000/stripe/webhook' --forward-to 8000/fintoc/webhook
+  whk listen --forward-to https://localhost:4242/webhook --cacert cert.pem
   whk listen --verify-secret stripe=whsec_from_dashboard --forward-to 4242/webhook
   whk listen --print-secret";
 

@@ -318,10 +318,27 @@ impl Connection {
         };
         let io: Box<dyn Io> = match &target.tls {
             None => Box::new(tcp),
-            Some((connector, name)) => match connector.connect(name.clone(), tcp).await {
-                Ok(tls) => Box::new(tls),
-                Err(err) => return Err(self.failure(FailureKind::Connect, tls_reason(&target.shown, &err))),
-            },
+            // A TLS server answers the hello at once; a plain-HTTP one waits for a request line
+            // and would only ever show as a timeout.
+            Some((connector, name)) => {
+                match tokio::time::timeout(self.timeout.min(TLS_HANDSHAKE_LIMIT), connector.connect(name.clone(), tcp))
+                    .await
+                {
+                    Ok(Ok(tls)) => Box::new(tls),
+                    Ok(Err(err)) => return Err(self.failure(FailureKind::Connect, tls_reason(&target.shown, &err))),
+                    Err(_) => {
+                        let secs = self.timeout.min(TLS_HANDSHAKE_LIMIT).as_secs_f64();
+                        return Err(self.failure(
+                            FailureKind::Timeout,
+                            format!(
+                                "{} sent no TLS answer within {secs} s: a plain-HTTP server waiting for a request? \
+                             Use an http:// URL for it",
+                                target.shown
+                            ),
+                        ));
+                    }
+                }
+            }
         };
         let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
             .await
@@ -377,6 +394,9 @@ fn tls_reason(shown: &str, err: &std::io::Error) -> String {
         _ => format!("the TLS handshake with {shown} failed: {}", full_reason(err)),
     }
 }
+
+/// How long a TLS handshake may take (or --timeout, if shorter).
+const TLS_HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 
 fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());

@@ -135,6 +135,12 @@ fn https_to_a_plain_http_port_is_named() {
     let plain = HttpsApp::plain();
     let run = trigger(&plain.url(), &[]).expect(3);
     assert!(run.stderr().contains("does not speak TLS (a plain-HTTP server?)"), "{}", run.stderr());
+
+    // A plain-HTTP server that waits for a request line in silence, rather than answering 400.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://127.0.0.1:{}/hook", silent.local_addr().unwrap().port());
+    let run = trigger(&url, &["--timeout", "1"]).expect(3);
+    assert!(run.stderr().contains("sent no TLS answer within 1 s: a plain-HTTP server"), "{}", run.stderr());
 }
 
 #[test]
