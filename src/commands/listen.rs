@@ -151,11 +151,11 @@ fn routing(args: &ListenArgs, forward_to: Option<&Resolved<String>>) -> Result<R
 }
 
 /// A route or --events pattern is `[PROVIDER:]GLOB`, the glob made of what event names are made
-/// of (letters, digits, `_`, `.`) and `*`: anything else (`;`, a space) would match nothing, and
+/// of (letters, digits, `_`, `.`, and `-` in custom Standard Webhooks types) and `*`: anything else (`;`, a space) would match nothing, and
 /// listen would forward nothing without a word.
 fn checked_pattern(flag: &str, pattern: &str) -> Result<String> {
     let (_, glob) = routing::split_pattern(pattern);
-    if let Some(bad) = glob.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '*'))) {
+    if let Some(bad) = glob.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '*'))) {
         anyhow::bail!(UsageError(format!(
             "{flag} `{pattern}`: `{bad}` cannot be in an event type. Patterns are [PROVIDER:]GLOB with PROVIDER one of {} \
              and `*` matching any run of characters; list several separated by commas: 'payout.*,account.updated'",
