@@ -488,6 +488,7 @@ function templateFor(event) {
   const template = { description: jsdoc(event), object: objectName, data: ordered(object) };
   if (previous) template.previous_attributes = ordered(previous);
   if (causedByApiRequest(event)) template.api_request = true;
+  if (variants.connect_only.match.includes(event)) template.connect_only = true;
   return JSON.stringify(template, null, 2) + '\n';
 }
 

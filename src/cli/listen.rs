@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::{Args, ValueHint};
 
 use super::parsers::{Header, HeaderList, Seconds};
-use super::SecretArgs;
+use super::{SecretArgs, TlsArgs};
 use crate::relay::console::ListenFormat;
 
 pub(super) const HELP: &str = "\
@@ -21,6 +21,8 @@ Examples:
   whk listen --forward-to localhost:4242/webhook
   whk listen -f 4242/webhook --forward-connect-to 4242/connect --events 'payout.*,account.updated'
   whk listen --route 'link.created=localhost:8000/fintoc/widget' --forward-to 8000/fintoc/webhook
+  whk listen --route 'stripe:*=8000/stripe/webhook' --forward-to 8000/fintoc/webhook
+  whk listen --forward-to https://localhost:4242/webhook --cacert cert.pem
   whk listen --verify-secret stripe=whsec_from_dashboard --forward-to 4242/webhook
   whk listen --print-secret";
 
@@ -68,9 +70,13 @@ pub struct ListenArgs {
     #[arg(long = "verify-secret", value_name = "PROVIDER=SECRET")]
     pub verify_secrets: Vec<String>,
 
-    /// Accept unsigned or unverifiable requests (recorded as unverified).
+    /// Accept unsigned or unverifiable requests (recorded as unverified). Not --skip-verify, which
+    /// skips certificate checks of https:// targets, as in the Stripe CLI.
     #[arg(long)]
-    pub skip_verify: bool,
+    pub accept_unsigned: bool,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 
     /// Largest accepted body in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
@@ -105,7 +111,9 @@ pub struct ListenArgs {
     #[arg(long)]
     pub print_secret: bool,
 
-    /// Exit after this many events have been received and handled (for scripts and demos).
+    /// Exit after this many events have been received and handled (for scripts and CI), with the
+    /// code of the worst delivery: 0 every one delivered, 1 an app answered otherwise or delivery
+    /// was given up after it answered, 3 an app was never reached.
     #[arg(long, value_name = "N")]
     pub exit_after: Option<u64>,
 

@@ -119,6 +119,26 @@ pub struct SecretArgs {
     pub secret: Option<String>,
 }
 
+/// Which certificates an `https://` target may present, shared by trigger, replay and listen.
+#[derive(Args, Debug)]
+pub struct TlsArgs {
+    /// Also trust the certificates in this PEM file (a local server's self-signed certificate, or
+    /// the CA that signed it) for https:// targets.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, value_parser = parsers::ExistingFile)]
+    pub cacert: Option<PathBuf>,
+
+    /// Skip certificate checks for https:// targets, as the Stripe CLI's --skip-verify does (for
+    /// local servers only: anyone in the middle could then read the events).
+    #[arg(long)]
+    pub skip_verify: bool,
+}
+
+impl TlsArgs {
+    pub fn settings(&self) -> crate::delivery::TlsSettings {
+        crate::delivery::TlsSettings { cacert: self.cacert.clone(), skip_verify: self.skip_verify }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct TemplatesArgs {
     /// Folder of extra or replacement templates, laid out as DIR/stripe/<type>.json, DIR/fintoc/<type>.json.

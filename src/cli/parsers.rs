@@ -84,3 +84,25 @@ fn flag(arg: Option<&clap::Arg>) -> String {
 fn invalid(cmd: &clap::Command, message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::ValueValidation, format!("{message}\n")).with_cmd(cmd)
 }
+
+/// A file that exists now: a missing `--cacert` is a usage error at once, not a TLS failure later.
+#[derive(Clone, Copy)]
+pub struct ExistingFile;
+
+impl TypedValueParser for ExistingFile {
+    type Value = std::path::PathBuf;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<std::path::PathBuf, clap::Error> {
+        let path = std::path::PathBuf::from(value);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => Ok(path),
+            Ok(_) => Err(invalid(cmd, format!("{} {} is not a file", flag(arg), path.display()))),
+            Err(err) => Err(invalid(cmd, format!("{} {}: {err}", flag(arg), path.display()))),
+        }
+    }
+}

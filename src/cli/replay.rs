@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::parsers::{Header, HeaderList, Seconds, Span};
-use super::{EditArgs, SecretArgs};
+use super::{EditArgs, SecretArgs, TlsArgs};
 use crate::providers::Provider;
 
 pub(super) const HELP: &str = "\
@@ -48,7 +48,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DURATION", value_parser = Span)]
     pub since: Option<Duration>,
 
-    /// Only events that some target gave up on.
+    /// Only events whose most recent delivery (to any target, a replay included) failed: a
+    /// successful replay clears an event from it.
     #[arg(long)]
     pub failed: bool,
 
@@ -100,6 +101,9 @@ pub struct ReplayArgs {
     /// What counts as success: a code (200) or a class (2xx, 4xx).
     #[arg(long, value_name = "CODE|2xx|4xx", default_value = "2xx")]
     pub expect_status: crate::delivery::expect::ExpectStatus,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 
     #[command(flatten)]
     pub secret: SecretArgs,

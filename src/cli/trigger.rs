@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::{Args, ValueHint};
 
 use super::parsers::{Header, HeaderList, Seconds};
-use super::{EditArgs, SecretArgs, TemplatesArgs};
+use super::{EditArgs, SecretArgs, TemplatesArgs, TlsArgs};
 use crate::providers::Provider;
 
 pub(super) const HELP: &str = "\
@@ -132,6 +132,9 @@ pub struct TriggerArgs {
     /// Load mode: start at most this many deliveries per second (default: as fast as the endpoint answers).
     #[arg(long, value_name = "PER_SECOND", requires = "count", help_heading = "Load mode")]
     pub rate: Option<f64>,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 
     #[command(flatten)]
     pub secret: SecretArgs,

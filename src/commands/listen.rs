@@ -10,7 +10,8 @@ use crate::cli::parsers::flatten;
 use crate::cli::ListenArgs;
 use crate::config::settings::{Resolved, Settings, Source};
 use crate::delivery::target::{parse_target, DEFAULT_LISTEN_PORT};
-use crate::relay::{self, routing::Routing, RelayConfig};
+use crate::event::catalog::Catalog;
+use crate::relay::{self, routing, routing::Routing, RelayConfig};
 use crate::signing::Scheme;
 use crate::ui::console;
 use crate::{Exit, UsageError};
@@ -38,7 +39,7 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
             old_log.display()
         )
     });
-    check_signing(&secret, &routing, args.skip_verify, &verify_secrets)?;
+    check_signing(&secret, &routing, args.accept_unsigned, &verify_secrets)?;
     let mut summary = routing_summary(&routing);
     if let Some(Resolved { source: source @ (Source::Env(_) | Source::File(_)), .. }) = &forward_to {
         summary.push_str(&format!(" ({source}; --forward-to overrides it)"));
@@ -48,7 +49,8 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
         routing,
         secret: secret.clone(),
         verify_secrets,
-        skip_verify: args.skip_verify,
+        accept_unsigned: args.accept_unsigned,
+        tls: args.tls.settings(),
         max_body: args.max_body,
         client_timeout: args.client_timeout,
         retries: args.retries,
@@ -85,9 +87,9 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
 /// Before anything is acknowledged: whk's secret must sign every scheme listen may forward, or an
 /// event would reach the app without its signature. Stripe's and Fintoc's take any secret;
 /// Standard Webhooks' must be base64 (after `whsec_`), and Standard events get in only under
-/// --skip-verify or with a Standard --verify-secret.
-fn check_signing(secret: &str, routing: &Routing, skip_verify: bool, verify: &[(Scheme, String)]) -> Result<()> {
-    let standard_accepted = skip_verify || verify.iter().any(|(s, _)| *s == Scheme::Standard);
+/// --accept-unsigned or with a Standard --verify-secret.
+fn check_signing(secret: &str, routing: &Routing, accept_unsigned: bool, verify: &[(Scheme, String)]) -> Result<()> {
+    let standard_accepted = accept_unsigned || verify.iter().any(|(s, _)| *s == Scheme::Standard);
     if routing.is_empty() || !standard_accepted {
         return Ok(());
     }
@@ -128,14 +130,58 @@ fn routing(args: &ListenArgs, forward_to: Option<&Resolved<String>>) -> Result<R
             raw.split_once('=').filter(|(g, t)| !g.trim().is_empty() && !t.trim().is_empty()).ok_or_else(|| {
                 UsageError(format!("--route `{raw}` is not TYPE_OR_GLOB=URL (for example 'link.created=8000/widget')"))
             })?;
-        routes.push((glob.trim().to_string(), url(target.trim())?));
+        routes.push((checked_pattern("--route", glob.trim())?, url(target.trim())?));
     }
+    let only = args
+        .events
+        .iter()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+        .map(|e| checked_pattern("--events", e))
+        .collect::<Result<Vec<_>>>()?;
+    warn_unmatched(
+        routes.iter().map(|(p, _)| ("--route", p.as_str())).chain(only.iter().map(|p| ("--events", p.as_str()))),
+    );
     Ok(Routing {
         forward_to: forward_to.map(|t| url(&t.value).map_err(|e| t.blame("forward_to", e))).transpose()?,
         connect_to: args.forward_connect_to.as_deref().map(url).transpose()?,
         routes,
-        only: args.events.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
+        only,
     })
+}
+
+/// A route or --events pattern is `[PROVIDER:]GLOB`, the glob made of what event names are made
+/// of (letters, digits, `_`, `.`, and `-` in custom Standard Webhooks types) and `*`: anything else (`;`, a space) would match nothing, and
+/// listen would forward nothing without a word.
+fn checked_pattern(flag: &str, pattern: &str) -> Result<String> {
+    let (_, glob) = routing::split_pattern(pattern);
+    if let Some(bad) = glob.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '*'))) {
+        anyhow::bail!(UsageError(format!(
+            "{flag} `{pattern}`: `{bad}` cannot be in an event type. Patterns are [PROVIDER:]GLOB with PROVIDER one of {} \
+             and `*` matching any run of characters; list several separated by commas: 'payout.*,account.updated'",
+            routing::PROVIDERS.join(", ")
+        )));
+    }
+    if glob.is_empty() {
+        anyhow::bail!(UsageError(format!("{flag} `{pattern}` names no event type: `{pattern}*` matches all of them")));
+    }
+    Ok(pattern.to_string())
+}
+
+/// A pattern that matches no event type whk knows is most likely a typo; a custom event may still
+/// use it, so it is a warning, not an error.
+fn warn_unmatched<'a>(patterns: impl Iterator<Item = (&'a str, &'a str)>) {
+    let Ok(catalog) = Catalog::load(None) else { return };
+    for (flag, pattern) in patterns {
+        let known =
+            catalog.templates().iter().any(|t| routing::pattern_match(pattern, t.provider.name(), &t.event_type));
+        let standard = routing::split_pattern(pattern).0 == Some("standard");
+        if !known && !standard {
+            console::warn(&format!(
+                "{flag} `{pattern}` matches no known event type (`whk events` lists them): check the spelling"
+            ));
+        }
+    }
 }
 
 /// The config file's `[secrets]`, accepted on the way in for each provider no --verify-secret names.
@@ -191,17 +237,40 @@ fn routing_summary(r: &Routing) -> String {
         return "No --forward-to: whk is the endpoint, and prints each event it receives".into();
     }
     let mut lines = Vec::new();
-    if let Some(t) = &r.forward_to {
-        lines.push(format!("Forwarding events to {t}"));
-    }
-    if let Some(t) = &r.connect_to {
-        lines.push(format!("Forwarding Connect events to {t}"));
-    }
-    for (glob, t) in &r.routes {
-        lines.push(format!("Forwarding {glob} to {t}"));
-    }
     if !r.only.is_empty() {
-        lines.push(format!("Only forwarding {}", r.only.join(", ")));
+        lines.push(format!(
+            "Only forwarding {} (other events are recorded, not forwarded)",
+            r.only.iter().map(|p| describe(p)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    for (pattern, t) in &r.routes {
+        lines.push(format!("Forwarding {} to {t}", describe(pattern)));
+    }
+    let others = if r.routes.is_empty() { "" } else { " not routed above" };
+    if let Some(t) = &r.connect_to {
+        lines.push(format!("Forwarding Stripe Connect events (with an `account`){others} to {t}"));
+    }
+    match (&r.forward_to, r.connect_to.is_some()) {
+        (Some(t), false) if r.routes.is_empty() => lines.push(format!("Forwarding events to {t}")),
+        (Some(t), _) => lines.push(format!("Forwarding every other event to {t}")),
+        (None, _) => lines.push("Every other event is recorded, not forwarded (no --forward-to)".into()),
     }
     lines.join("\n")
+}
+
+/// A pattern in words: `stripe:*` → "Stripe events (stripe:*)", `payout.*` → "payout.* events of
+/// any provider".
+fn describe(pattern: &str) -> String {
+    match routing::split_pattern(pattern) {
+        (Some(provider), "*") => format!("all {} events ({pattern})", title(provider)),
+        (Some(provider), glob) => format!("{} {glob} events ({pattern})", title(provider)),
+        (None, glob) => format!("{glob} events of any provider"),
+    }
+}
+
+fn title(provider: &str) -> String {
+    match crate::providers::Provider::from_name(provider) {
+        Some(p) => p.title().to_string(),
+        None => "Standard Webhooks".to_string(),
+    }
 }

@@ -11,10 +11,10 @@ use crate::cli::ReplayArgs;
 use crate::config::settings::Settings;
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::target::{default_listen_url, parse_target};
-use crate::delivery::{Client, SignedRequest, TlsSettings};
+use crate::delivery::{Answer, Client, DeliveryError, SignedRequest};
 use crate::event::patch::{self, Patch};
 use crate::providers::Provider;
-use crate::relay::store::{Filter, Record, State, StatusFilter, Store};
+use crate::relay::store::{Attempt, Filter, Record, State, StatusFilter, Store, KEPT_PREFIX};
 use crate::signing::Scheme;
 use crate::time::iso_millis;
 use crate::{Exit, UsageError};
@@ -32,6 +32,8 @@ struct Replayable {
     targets: Vec<String>,
     /// Set for `--pending` replays, so a success is written back to the store.
     pending_seq: Option<u64>,
+    /// The event's place in the store (not for fixture files): each replay is recorded there.
+    seq: Option<u64>,
 }
 
 pub fn run(args: ReplayArgs) -> Result<Exit> {
@@ -50,6 +52,11 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             // Everything pending is in a running listen's hands: nothing is owed by this run.
             return Ok(Exit::Success);
         }
+        if args.pending {
+            // Nothing owed is the state a CI step hopes for, not a mistake in the command.
+            eprintln!("whk: no pending delivery in {}: nothing to replay", log_path.display());
+            return Ok(Exit::Success);
+        }
         anyhow::bail!(UsageError(format!(
             "no recorded event matches in {}; `whk replay --last 5` replays the latest, --file PATH replays fixtures",
             log_path.display()
@@ -60,7 +67,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
     }
 
     let reporter = Reporter { json: args.json, expect: args.expect_status };
-    let client = Client::new(args.timeout, TlsSettings::default());
+    let client = Client::new(args.timeout, args.tls.settings());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut worst = Exit::Success;
     let mut unreachable = None;
@@ -86,7 +93,11 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             );
             reporter.sending(&shown);
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
-            let verdict = reporter.result(&shown, &request, runtime.block_on(client.send(&request, hint)));
+            let result = runtime.block_on(client.send(&request, hint));
+            if let (Some(seq), Some(store)) = (item.seq, store.as_mut()) {
+                store.record_replay(seq, replay_attempt(&request, &result))?;
+            }
+            let verdict = reporter.result(&shown, &request, result);
             if let (Some(seq), Some(store)) = (item.pending_seq, store.as_mut()) {
                 // The claim is settled either way: delivered, or handed back for a later run.
                 let (state, reason) = match verdict {
@@ -129,7 +140,7 @@ fn from_log(args: &ReplayArgs, store: &mut Store) -> Result<(Vec<Replayable>, us
         status: if args.pending {
             Some(StatusFilter::Pending)
         } else if args.failed {
-            Some(StatusFilter::Failed)
+            Some(StatusFilter::LastFailed)
         } else {
             None
         },
@@ -197,6 +208,7 @@ fn from_log(args: &ReplayArgs, store: &mut Store) -> Result<(Vec<Replayable>, us
                 body: record.body,
                 targets,
                 pending_seq: claimed.is_some().then_some(record.seq),
+                seq: Some(record.seq),
             })
         })
         .collect();
@@ -217,6 +229,7 @@ fn from_files(args: &ReplayArgs) -> Result<Vec<Replayable>> {
                 body: fixture.body,
                 targets: Vec::new(),
                 pending_seq: None,
+                seq: None,
             });
         }
     }
@@ -249,6 +262,29 @@ fn rewrite(item: &mut Replayable, new_id: bool, patches: &[Patch]) -> Result<()>
     item.msg_id = item.id.clone();
     item.body = serde_json::to_vec(&event)?;
     Ok(())
+}
+
+/// What the store keeps of one replay: like a listen attempt, its number set by the store.
+fn replay_attempt(request: &SignedRequest, result: &Result<Answer, DeliveryError>) -> Attempt {
+    let (status, duration_ms, error, answer_body) = match result {
+        Ok(answer) => (
+            Some(answer.status),
+            answer.duration.as_secs_f64() * 1000.0,
+            None,
+            answer.body_start.as_bytes()[..answer.body_start.len().min(KEPT_PREFIX)].to_vec(),
+        ),
+        Err(err) => (None, 0.0, Some(err.to_string()), Vec::new()),
+    };
+    Attempt {
+        target: request.url.to_string(),
+        number: 0,
+        at: iso_millis(SystemTime::now()),
+        status,
+        duration_ms,
+        error,
+        answer_headers: Vec::new(),
+        answer_body,
+    }
 }
 
 fn unix_now() -> i64 {

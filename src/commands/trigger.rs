@@ -11,7 +11,7 @@ use crate::config::settings::{Settings, Source};
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::tamper::{self, TamperKind};
 use crate::delivery::target::{default_listen_url, parse_target, DEFAULT_LISTEN_PORT};
-use crate::delivery::{Client, SignedRequest, TlsSettings};
+use crate::delivery::{Client, SignedRequest};
 use crate::event::catalog::{Catalog, ResolveError, Template};
 use crate::event::{build, BuildOptions, BuiltEvent};
 use crate::providers::Provider;
@@ -19,7 +19,7 @@ use crate::time::unix_now;
 use crate::ui::console;
 use crate::{Exit, UsageError};
 
-pub fn run(args: TriggerArgs) -> Result<Exit> {
+pub fn run(mut args: TriggerArgs) -> Result<Exit> {
     let settings = Settings::load()?;
     let catalog = Catalog::load(args.templates.dir.as_deref())?;
     let default_provider = settings.provider(args.provider)?.map(|r| r.value);
@@ -53,6 +53,15 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         )),
     };
     let template = resolve(&catalog, &name, args.provider, default_provider)?;
+    if template.connect_only && args.account.is_none() {
+        // An event Stripe never sends without an account would mislead a handler tested on it.
+        let account = template.provider.new_id("acct");
+        eprintln!(
+            "whk: Stripe sends {} only for a connected account: it carries account {account} (--account chooses it)",
+            template.event_type
+        );
+        args.account = Some(account);
+    }
     let secret = settings.secret(args.secret.secret.as_deref(), template.provider.scheme())?.value;
     let api_version = settings.api_version(args.api_version.as_deref());
     crate::providers::check_api_version(&api_version.value).map_err(|e| api_version.blame("api_version", e))?;
@@ -66,7 +75,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
             patches,
             secret,
             url,
-            tls: TlsSettings::default(),
+            tls: args.tls.settings(),
             headers: flatten(&args.headers),
             count,
             concurrency: args.concurrency.unwrap_or(1),
@@ -100,7 +109,7 @@ pub fn run(args: TriggerArgs) -> Result<Exit> {
         id: &event.id,
         connect: args.account.is_some(),
     };
-    let client = Client::new(args.timeout, TlsSettings::default());
+    let client = Client::new(args.timeout, args.tls.settings());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     if let Some(kind) = args.tamper {
         let send = |request: &SignedRequest| runtime.block_on(client.send(request, &hint));

@@ -318,10 +318,27 @@ impl Connection {
         };
         let io: Box<dyn Io> = match &target.tls {
             None => Box::new(tcp),
-            Some((connector, name)) => match connector.connect(name.clone(), tcp).await {
-                Ok(tls) => Box::new(tls),
-                Err(err) => return Err(self.failure(FailureKind::Connect, tls_reason(&target.shown, &err))),
-            },
+            // A TLS server answers the hello at once; a plain-HTTP one waits for a request line
+            // and would only ever show as a timeout.
+            Some((connector, name)) => {
+                match tokio::time::timeout(self.timeout.min(TLS_HANDSHAKE_LIMIT), connector.connect(name.clone(), tcp))
+                    .await
+                {
+                    Ok(Ok(tls)) => Box::new(tls),
+                    Ok(Err(err)) => return Err(self.failure(FailureKind::Connect, tls_reason(&target.shown, &err))),
+                    Err(_) => {
+                        let secs = self.timeout.min(TLS_HANDSHAKE_LIMIT).as_secs_f64();
+                        return Err(self.failure(
+                            FailureKind::Timeout,
+                            format!(
+                                "{} sent no TLS answer within {secs} s: a plain-HTTP server waiting for a request? \
+                             Use an http:// URL for it",
+                                target.shown
+                            ),
+                        ));
+                    }
+                }
+            }
         };
         let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
             .await
@@ -378,6 +395,9 @@ fn tls_reason(shown: &str, err: &std::io::Error) -> String {
     }
 }
 
+/// How long a TLS handshake may take (or --timeout, if shorter).
+const TLS_HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+
 fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
@@ -388,6 +408,7 @@ fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, Strin
     } else {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let mut pinned = Vec::new();
         if let Some(path) = &settings.cacert {
             use rustls::pki_types::pem::PemObject;
             let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
@@ -397,12 +418,76 @@ fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, Strin
                 return Err(format!("--cacert {} holds no PEM certificate", path.display()));
             }
             for cert in certs {
-                roots.add(cert).map_err(|err| format!("--cacert {}: {err}", path.display()))?;
+                roots.add(cert.clone()).map_err(|err| format!("--cacert {}: {err}", path.display()))?;
+                pinned.push(cert);
             }
         }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        if pinned.is_empty() {
+            builder.with_root_certificates(roots).with_no_client_auth()
+        } else {
+            let chained = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|err| err.to_string())?;
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(TrustedFile { chained, pinned }))
+                .with_no_client_auth()
+        }
     };
     Ok(Arc::new(config))
+}
+
+/// `--cacert FILE`: the usual chain check against the public roots and the file's certificates;
+/// besides, a server certificate that is itself in the file is trusted as it is once its name
+/// matches. That is the self-signed certificate `openssl req -x509` makes, which is marked as a
+/// CA and which a chain check refuses as a server's own (as curl --cacert takes it).
+#[derive(Debug)]
+struct TrustedFile {
+    chained: Arc<rustls::client::WebPkiServerVerifier>,
+    pinned: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for TrustedFile {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        let chained = self.chained.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+        match chained {
+            Err(_) if self.pinned.iter().any(|cert| cert.as_ref() == end_entity.as_ref()) => {
+                let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                rustls::client::verify_server_name(&parsed, server_name)?;
+                Ok(rustls::client::danger::ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.chained.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.chained.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.chained.supported_verify_schemes()
+    }
 }
 
 /// `--skip-verify`: any certificate is accepted; the handshake's signatures are still checked.

@@ -23,6 +23,10 @@ pub struct Template {
     /// Whether an API request causes the event (Stripe's `request.id` is then a `req_` id; for
     /// automatic events it is null).
     pub api_request: bool,
+    /// Whether the provider sends the event only for a connected account (Stripe's
+    /// `account.application.*`): it then always carries a top-level `account`, a fresh one
+    /// without --account.
+    pub connect_only: bool,
     /// Where it came from: `built-in` or the user's file, for error messages.
     pub origin: String,
     source: Source,
@@ -52,6 +56,7 @@ impl Template {
             description: String::new(),
             object: object.to_string(),
             api_request: false,
+            connect_only: false,
             origin: "a template made in code".to_string(),
             source: Source::Parsed,
             content: OnceLock::from(Content { data, previous_attributes: previous }),
@@ -81,6 +86,8 @@ struct Header<'a> {
     object: std::borrow::Cow<'a, str>,
     #[serde(default)]
     api_request: bool,
+    #[serde(default)]
+    connect_only: bool,
     #[allow(dead_code)]
     data: serde::de::IgnoredAny,
     #[serde(default)]
@@ -252,6 +259,7 @@ fn embedded_template(
             description: header.description.into_owned(),
             object: header.object.into_owned(),
             api_request: header.api_request,
+            connect_only: header.connect_only,
             origin,
             source: Source::Embedded(bytes),
             content: OnceLock::new(),
@@ -281,14 +289,22 @@ fn parse_document(provider: Provider, event_type: &str, bytes: &[u8], origin: &s
     if previous_attributes.is_some() && !provider.has_previous_attributes() {
         return Err(invalid(format!("`previous_attributes` is a Stripe field; {provider} events do not carry it")));
     }
-    let api_request = match doc.remove("api_request") {
-        None => false,
-        Some(Value::Bool(b)) => b,
-        Some(_) => return Err(invalid("`api_request` must be true or false".into())),
+    let mut flag = |key: &str| match doc.remove(key) {
+        None => Ok(false),
+        Some(Value::Bool(b)) => Ok(b),
+        Some(_) => Err(invalid(format!("`{key}` must be true or false"))),
     };
+    let api_request = flag("api_request")?;
+    let connect_only = flag("connect_only")?;
+    if connect_only && !provider.has_connected_accounts() {
+        return Err(invalid(format!(
+            "`connect_only` is for Stripe Connect events; {provider} has no connected accounts"
+        )));
+    }
     if let Some(unknown) = doc.keys().next() {
         return Err(invalid(format!(
-            "unknown key `{unknown}`: a template has description, object, data, previous_attributes and api_request"
+            "unknown key `{unknown}`: a template has description, object, data, previous_attributes, api_request \
+             and connect_only"
         )));
     }
     Ok(Template {
@@ -297,6 +313,7 @@ fn parse_document(provider: Provider, event_type: &str, bytes: &[u8], origin: &s
         description,
         object,
         api_request,
+        connect_only,
         origin: origin.to_string(),
         source: Source::Parsed,
         content: OnceLock::from(Content { data, previous_attributes }),

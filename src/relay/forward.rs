@@ -4,7 +4,7 @@
 //! signed is never sent: its delivery fails with the reason.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,6 +42,9 @@ pub struct Forwarding {
     pub outstanding: AtomicU64,
     /// Events fully handled (every target delivered or failed), for --exit-after.
     pub handled: Arc<AtomicU64>,
+    /// The exit code of the worst delivery outcome so far (0, 1 refused or given up, 3 never
+    /// reached), for --exit-after.
+    pub worst_exit: AtomicU8,
     remaining_targets: std::sync::Mutex<BTreeMap<u64, usize>>,
 }
 
@@ -85,6 +88,7 @@ impl Forwarding {
             console,
             outstanding: AtomicU64::new(0),
             handled: Arc::new(AtomicU64::new(0)),
+            worst_exit: AtomicU8::new(0),
             remaining_targets: Default::default(),
         }
     }
@@ -190,6 +194,7 @@ async fn deliver(
         extra.extend(f.settings.connect_headers.iter().cloned());
     }
     let retries = f.settings.retries;
+    let mut reached = false;
     for attempt in 1..=retries + 1 {
         let request = match signed(f, record, url.clone(), body.clone(), &extra) {
             Ok(request) => request,
@@ -225,6 +230,7 @@ async fn deliver(
         });
         let reason = match result {
             Ok(answer) => {
+                reached = true;
                 f.console.delivered(&shown, target, answer.status, ms, attempt);
                 if answer.is_success() {
                     outcome(f, State::Delivered, seq, target, None);
@@ -243,6 +249,9 @@ async fn deliver(
         };
         if attempt > retries {
             let reason = format!("gave up after {attempt} attempts: {reason}");
+            if !reached {
+                f.worst_exit.fetch_max(crate::Exit::Unreachable as u8, Ordering::SeqCst);
+            }
             f.console.failed(&shown, target, &reason);
             outcome(f, State::Failed, seq, target, Some(&reason));
             return true;
@@ -266,7 +275,7 @@ fn backoff(attempt: u32) -> Duration {
 const KEPT_ANSWER: usize = super::store::KEPT_PREFIX;
 
 /// The request re-signed under the event's own scheme, with the relay header. An event of unknown
-/// origin (unsigned, accepted under --skip-verify) is passed on as it came; an event whose scheme
+/// origin (unsigned, accepted under --accept-unsigned) is passed on as it came; an event whose scheme
 /// cannot sign with whk's secret is an error, never a request without its signature.
 fn signed(
     f: &Forwarding,
@@ -301,6 +310,9 @@ fn signed(
 
 fn outcome(f: &Forwarding, state: State, seq: u64, target: &str, reason: Option<&str>) {
     let _ = f.writer.send(Write::Outcome { seq, target: target.to_string(), state, reason: reason.map(String::from) });
+    if state == State::Failed {
+        f.worst_exit.fetch_max(crate::Exit::Refused as u8, Ordering::SeqCst);
+    }
     f.finish(seq);
 }
 

@@ -23,7 +23,7 @@ pub struct Inbound {
     pub local_secret: String,
     /// Provider secrets (`--verify-secret`, the config file), accepted under their own scheme.
     pub provider_secrets: Vec<(Scheme, String)>,
-    pub skip_verify: bool,
+    pub accept_unsigned: bool,
     pub max_body: u64,
     pub body_timeout: Duration,
     pub routing: Routing,
@@ -175,19 +175,19 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
             let received = Received { scheme, header: value, body: &body, msg_id: header("webhook-id"), timestamp };
             match check(inbound, &received) {
                 Ok(verified_by) => (scheme.name(), verified_by),
-                Err(_) if inbound.skip_verify => (scheme.name(), "unverified"),
+                Err(_) if inbound.accept_unsigned => (scheme.name(), "unverified"),
                 Err(reason) => {
                     let reason = format!("signature verification failed: {reason}");
                     return Err((StatusCode::BAD_REQUEST, reason.clone(), Some(rejected(&reason))));
                 }
             }
         }
-        None if inbound.skip_verify => {
+        None if inbound.accept_unsigned => {
             let event: Value = serde_json::from_str(text).unwrap_or_default();
             (crate::providers::Provider::detect(&event).map_or("unknown", |p| p.name()), "unverified")
         }
         None => {
-            let reason = "no signature header (Stripe-Signature, Fintoc-Signature or webhook-signature): send with `whk trigger`, or start listen with --skip-verify";
+            let reason = "no signature header (Stripe-Signature, Fintoc-Signature or webhook-signature): send with `whk trigger`, or start listen with --accept-unsigned";
             return Err((StatusCode::BAD_REQUEST, reason.into(), Some(rejected(reason))));
         }
     };

@@ -33,7 +33,10 @@ pub struct RelayConfig {
     pub secret: String,
     /// Provider secrets also accepted on the way in.
     pub verify_secrets: Vec<(Scheme, String)>,
-    pub skip_verify: bool,
+    /// Accept unsigned or unverifiable requests (`--accept-unsigned`).
+    pub accept_unsigned: bool,
+    /// Certificates https:// targets may present.
+    pub tls: TlsSettings,
     pub max_body: u64,
     /// How long a client may take to send its headers, then its body.
     pub client_timeout: Duration,
@@ -97,7 +100,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
             retries: config.retries,
             headers: config.headers,
             connect_headers: config.connect_headers,
-            client: Client::new(config.timeout, TlsSettings::default()),
+            client: Client::new(config.timeout, config.tls),
             relay_token: relay_token.clone(),
         },
         store::Reader::open(&opened.path)?,
@@ -131,7 +134,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         console: console.clone(),
         local_secret: config.secret.clone(),
         provider_secrets: config.verify_secrets,
-        skip_verify: config.skip_verify,
+        accept_unsigned: config.accept_unsigned,
         max_body: config.max_body,
         body_timeout: config.client_timeout,
         receiver_mode: config.routing.is_empty(),
@@ -164,6 +167,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     let mut stdout_closed = stdout_closed;
     let mut accept_backoff = AcceptBackoff::default();
     let mut closed_stdout = false;
+    let mut counted_out = false;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -195,7 +199,10 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
                 });
             }
             _ = &mut stop_signal => break,
-            _ = &mut enough => break,
+            _ = &mut enough => {
+                counted_out = true;
+                break;
+            }
             _ = stdout_closed.wait_for(|closed| *closed) => {
                 closed_stdout = true;
                 break;
@@ -218,6 +225,13 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
             opened.path.display()
         ));
     }
+    // --exit-after is for scripts: they learn from the code whether every delivery went well.
+    let exit = match forwarding.worst_exit.load(Ordering::SeqCst) {
+        _ if !counted_out => Exit::Success,
+        0 => Exit::Success,
+        3 => Exit::Unreachable,
+        _ => Exit::Refused,
+    };
     let dropped = console.dropped.load(Ordering::Relaxed);
     if dropped > 0 {
         console::say_error(&format!("whk: {dropped} console lines were dropped: the output was not being read"));
@@ -227,7 +241,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     // Whatever is still running there (a delivery past the grace period) stays pending in the store.
     forward_runtime.shutdown_background();
     opened.close();
-    Ok(Exit::Success)
+    Ok(exit)
 }
 
 /// Waits after a failed accept: 10 ms, doubling to 1 s while failures continue.

@@ -1,5 +1,6 @@
 //! Which target an event goes to: `--route` globs first, then `--forward-connect-to` for Stripe
-//! Connect events, then `--forward-to`; `--events` filters what is forwarded at all.
+//! Connect events, then `--forward-to`; `--events` filters what is forwarded at all. A pattern may
+//! name its provider (`stripe:*`, `fintoc:payout.*`); without one it matches every provider.
 
 #[derive(Debug, Default, Clone)]
 pub struct Routing {
@@ -11,10 +12,10 @@ pub struct Routing {
 
 impl Routing {
     pub fn targets(&self, provider: &str, event_type: &str, connect: bool) -> Vec<String> {
-        if !self.only.is_empty() && !self.only.iter().any(|p| glob_match(p, event_type)) {
+        if !self.only.is_empty() && !self.only.iter().any(|p| pattern_match(p, provider, event_type)) {
             return Vec::new();
         }
-        if let Some((_, url)) = self.routes.iter().find(|(p, _)| glob_match(p, event_type)) {
+        if let Some((_, url)) = self.routes.iter().find(|(p, _)| pattern_match(p, provider, event_type)) {
             return vec![url.clone()];
         }
         let connect_target = if connect && provider == "stripe" { self.connect_to.as_ref() } else { None };
@@ -54,6 +55,26 @@ impl Routing {
             }
         }
         Ok(())
+    }
+}
+
+/// The providers a pattern may name: as recorded with each event.
+pub const PROVIDERS: [&str; 3] = ["stripe", "fintoc", "standard"];
+
+/// The provider a pattern names (`stripe:payout.*`), and the event-type glob after it.
+pub fn split_pattern(pattern: &str) -> (Option<&str>, &str) {
+    match pattern.split_once(':') {
+        Some((provider, glob)) if PROVIDERS.contains(&provider) => (Some(provider), glob),
+        _ => (None, pattern),
+    }
+}
+
+/// A route or `--events` pattern against an event: the provider, when named, must be the
+/// event's, and the glob must match its type.
+pub fn pattern_match(pattern: &str, provider: &str, event_type: &str) -> bool {
+    match split_pattern(pattern) {
+        (Some(named), glob) => named == provider && glob_match(glob, event_type),
+        (None, glob) => glob_match(glob, event_type),
     }
 }
 
@@ -107,5 +128,21 @@ mod tests {
         let filtered = Routing { only: vec!["payout.*".into()], ..r };
         assert!(filtered.targets("stripe", "customer.created", false).is_empty());
         assert_eq!(filtered.targets("stripe", "payout.failed", false), ["A"]);
+    }
+
+    #[test]
+    fn patterns_may_name_a_provider() {
+        let r = Routing {
+            forward_to: Some("F".into()),
+            routes: vec![("stripe:*".into(), "S".into()), ("fintoc:payout.*".into(), "P".into())],
+            ..Routing::default()
+        };
+        assert_eq!(r.targets("stripe", "payout.failed", false), ["S"]);
+        assert_eq!(r.targets("fintoc", "payout.created", false), ["P"]);
+        assert_eq!(r.targets("fintoc", "link.created", false), ["F"]);
+        let only = Routing { only: vec!["fintoc:payout.*".into()], ..r };
+        assert!(only.targets("stripe", "payout.failed", false).is_empty());
+        assert!(pattern_match("payout.*", "stripe", "payout.paid"));
+        assert!(pattern_match("payout.*", "fintoc", "payout.created"));
     }
 }

@@ -8,8 +8,9 @@
 //!
 //! The query API (read side, any process, [`Store::open`] / [`Store::open_existing`]):
 //! - [`Store::list`]: newest first, filters combine ([`Filter`]: type glob, provider, status
-//!   delivered|pending|failed|rejected, since, event id, target, body search, limit, `before`
-//!   cursor = a seq).
+//!   delivered|pending|failed|last-failed|rejected, since, event id, target, body search, limit,
+//!   `before` cursor = a seq). Last-failed looks at the most recent attempt, a replay's included
+//!   ([`Store::record_replay`] records those).
 //! - [`Store::show`]: one record by seq or event id ([`Key`]), with its deliveries and attempts.
 //! - Following: [`Store::latest_change`] is a counter every write transaction raises; poll it, then
 //!   [`Store::changed_since`] returns the records (with deliveries) that changed after a value.
@@ -210,6 +211,10 @@ pub enum StatusFilter {
     Delivered,
     Pending,
     Failed,
+    /// Owes nothing, and its most recent delivery attempt, to any target and replays included,
+    /// failed (or, never attempted, a delivery failed): what `replay --failed` re-sends, so a
+    /// successful replay clears it.
+    LastFailed,
     Rejected,
 }
 
@@ -355,24 +360,7 @@ impl Store {
         let Some(seq) = seq else { return Ok(None) };
         let mut records = self.select(&format!("{SELECT_EVENTS} WHERE e.seq = ?1"), &[&seq])?;
         let Some(mut record) = records.pop() else { return Ok(None) };
-        let mut statement = self.conn.prepare_cached(
-            "SELECT target, attempt, at, status, duration_ms, error, answer_headers, answer_body
-             FROM attempts WHERE seq = ?1 ORDER BY rowid",
-        )?;
-        let attempts = statement.query_map([seq], |r| {
-            Ok(Attempt {
-                target: r.get(0)?,
-                number: r.get(1)?,
-                at: r.get(2)?,
-                status: r.get(3)?,
-                duration_ms: r.get(4)?,
-                error: r.get(5)?,
-                answer_headers: decode_headers(r.get::<_, Option<String>>(6)?.as_deref().unwrap_or("[]")),
-                answer_body: r.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default(),
-            })
-        })?;
-        for attempt in attempts {
-            let attempt = attempt?;
+        for attempt in self.attempts(seq as u64)? {
             if let Some(delivery) = record.deliveries.iter_mut().find(|d| d.target == attempt.target) {
                 delivery.attempts.push(attempt);
             }
@@ -420,6 +408,13 @@ impl Store {
                         }
                         StatusFilter::Failed => {
                             "EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = e.seq AND d.state = 'failed')"
+                        }
+                        StatusFilter::LastFailed => {
+                            "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = e.seq AND d.state = 'pending') AND \
+                             CASE WHEN EXISTS (SELECT 1 FROM attempts a WHERE a.seq = e.seq) \
+                             THEN (SELECT coalesce(a.status BETWEEN 200 AND 299, 0) FROM attempts a \
+                                   WHERE a.seq = e.seq ORDER BY a.rowid DESC LIMIT 1) = 0 \
+                             ELSE EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = e.seq AND d.state = 'failed') END"
                         }
                         _ => {
                             "EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = e.seq) AND NOT EXISTS \
@@ -472,10 +467,25 @@ impl Store {
         }
     }
 
-    /// Every attempt of one record, in order (export).
+    /// Every attempt at one record, oldest first (export): listen's, and replays' to any target.
     pub fn attempts(&self, seq: u64) -> Result<Vec<Attempt>> {
-        let shown = self.show(&Key::Seq(seq))?;
-        Ok(shown.map(|r| r.deliveries.into_iter().flat_map(|d| d.attempts).collect()).unwrap_or_default())
+        let mut statement = self.conn.prepare_cached(
+            "SELECT target, attempt, at, status, duration_ms, error, answer_headers, answer_body
+             FROM attempts WHERE seq = ?1 ORDER BY rowid",
+        )?;
+        let attempts = statement.query_map([seq as i64], |r| {
+            Ok(Attempt {
+                target: r.get(0)?,
+                number: r.get(1)?,
+                at: r.get(2)?,
+                status: r.get(3)?,
+                duration_ms: r.get(4)?,
+                error: r.get(5)?,
+                answer_headers: decode_headers(r.get::<_, Option<String>>(6)?.as_deref().unwrap_or("[]")),
+                answer_body: r.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(attempts.collect::<rusqlite::Result<_>>()?)
     }
 
     fn select(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Record>> {
@@ -591,6 +601,21 @@ impl Store {
              WHERE seq = ?5 AND target = ?6",
             params![state.name(), reason, iso_millis(SystemTime::now()), change, seq as i64, target],
         )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a replay's attempt at an event, numbered after the target's earlier attempts, so the
+    /// event's history (and [`StatusFilter::LastFailed`]) sees it.
+    pub fn record_replay(&mut self, seq: u64, mut attempt: Attempt) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let change = bump(&tx)?;
+        attempt.number = tx.query_row(
+            "SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE seq = ?1 AND target = ?2",
+            params![seq as i64, attempt.target],
+            |r| r.get(0),
+        )?;
+        insert_attempt(&tx, change, seq, &attempt)?;
         tx.commit()?;
         Ok(())
     }

@@ -200,12 +200,12 @@ fn bad_input_is_refused_clearly_and_never_forwarded() {
 }
 
 #[test]
-fn skip_verify_and_provider_secrets() {
+fn accept_unsigned_and_provider_secrets() {
     let app = Sink::start(200);
     let listen = Listener::start(&[
         "--forward-to",
         &app.url("/"),
-        "--skip-verify",
+        "--accept-unsigned",
         "--verify-secret",
         "stripe=whsec_from_dashboard",
     ]);
@@ -252,4 +252,62 @@ fn json_format_print_secret_and_safe_binding() {
     let port = busy.local_addr().unwrap().port().to_string();
     let run = crate::support::Whk::new().args(["listen", "--port", &port]).run().expect(2);
     assert!(run.stderr().contains("another `whk listen`"), "{}", run.stderr());
+}
+
+#[test]
+fn routes_may_name_a_provider_and_startup_says_what_goes_where() {
+    let (stripe, fintoc) = (Sink::start(200), Sink::start(200));
+    let listen = Listener::start(&[
+        "--route",
+        &format!("stripe:*={}", stripe.url("/stripe/webhook")),
+        "-f",
+        &fintoc.url("/fintoc/webhook"),
+        "--exit-after",
+        "2",
+    ]);
+    let trigger = |event: &str| listen.whk().args(["trigger", event, "--forward-to", &listen.url()]).run().expect(0);
+    trigger("payout.failed");
+    trigger("fintoc:payout.created");
+    let (status, _, stderr, _) = listen.stop(None);
+    assert!(status.success(), "{stderr}");
+    let types = |sink: &Sink| {
+        sink.received().iter().map(|r| r.json()["type"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(types(&stripe), ["payout.failed"]);
+    assert_eq!(types(&fintoc), ["payout.created"]);
+    assert_eq!(stripe.received()[0].path, "/stripe/webhook");
+    assert!(
+        stderr.contains(&format!("Forwarding all Stripe events (stripe:*) to {}", stripe.url("/stripe/webhook"))),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("Forwarding every other event to {}", fintoc.url("/fintoc/webhook"))), "{stderr}");
+}
+
+#[test]
+fn an_events_filter_that_matches_no_known_type_is_warned_about() {
+    let listen = Listener::start(&["-f", "127.0.0.1:9/x", "--events", "payout.faild,fintoc:payout.*"]);
+    // Listen accepts connections a moment before it has said where events go.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (_, _, stderr, _) = listen.stop(Some("TERM"));
+    assert!(stderr.contains("--events `payout.faild` matches no known event type"), "{stderr}");
+    assert!(!stderr.contains("`fintoc:payout.*` matches no"), "{stderr}");
+    assert!(
+        stderr
+            .contains("Only forwarding payout.faild events of any provider, Fintoc payout.* events (fintoc:payout.*)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exit_after_exits_with_the_worst_delivery_outcome() {
+    let run = |target: String, expected: i32| {
+        let listen = Listener::start(&["-f", &target, "--retries", "0", "--exit-after", "1"]);
+        listen.whk().args(["trigger", "payout.failed", "--forward-to", &listen.url()]).run().expect(0);
+        let (status, _, stderr, _) = listen.stop(None);
+        assert_eq!(status.code(), Some(expected), "{stderr}");
+    };
+    let (ok, missing) = (Sink::start(200), Sink::start(404));
+    run(ok.url("/hook"), 0);
+    run(missing.url("/hook"), 1);
+    run(format!("127.0.0.1:{}/hook", free_port()), 3);
 }

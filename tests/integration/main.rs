@@ -16,6 +16,7 @@ mod shell;
 mod sign;
 mod support;
 mod terminal;
+mod tls;
 mod tmux;
 mod trigger;
 mod vectors;

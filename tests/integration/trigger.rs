@@ -32,7 +32,10 @@ fn every_event_in_the_catalog_is_delivered_signed_in_the_provider_envelope() {
     for (provider, event_type, object) in &events {
         let run = trigger(&sink, &[&format!("{provider}:{event_type}")]).expect(0);
         let out = run.stdout();
-        assert!(out.contains(&format!("--> {event_type} [evt_")), "{out}");
+        // Stripe sends account.application.* only for a connected account: whk adds one.
+        let connect_only = provider == "stripe" && event_type.starts_with("account.application.");
+        let connect = if connect_only { "[connect] " } else { "" };
+        assert!(out.contains(&format!("--> {connect}{event_type} [evt_")), "{out}");
         assert!(out.contains("<-- [200] POST http://127.0.0.1:"), "{out}");
         let got = sink.received().pop().unwrap();
         assert_eq!(got.path, "/webhook");
@@ -45,6 +48,8 @@ fn every_event_in_the_catalog_is_delivered_signed_in_the_provider_envelope() {
                 assert_signed(got.header("Stripe-Signature").unwrap(), &got.body);
                 assert_eq!(got.header("Content-Type"), Some("application/json; charset=utf-8"));
                 assert_eq!(got.header("User-Agent"), Some("Stripe/1.0 (+https://stripe.com/docs/webhooks)"));
+                assert_eq!(keys.get(2) == Some(&"account"), connect_only, "{event_type}: top-level account");
+                let keys: Vec<&str> = keys.into_iter().filter(|k| *k != "account").collect();
                 assert_eq!(
                     keys,
                     [
@@ -110,6 +115,23 @@ fn stripe_events_carry_values_that_fit_them() {
     let pi = get("stripe:payment_intent.succeeded");
     assert_eq!(pi["data"]["object"]["status"], "succeeded");
     assert_eq!(pi["data"]["object"]["amount_received"], pi["data"]["object"]["amount"]);
+}
+
+#[test]
+fn events_stripe_sends_only_for_a_connected_account_always_carry_one() {
+    let sink = Sink::start(200);
+    let run = trigger(&sink, &["account.application.deauthorized"]).expect(0);
+    let event = sink.received()[0].json();
+    let account = event["account"].as_str().expect("a top-level account without --account");
+    assert!(account.starts_with("acct_"), "{account}");
+    assert!(
+        run.stderr().contains(&format!("only for a connected account: it carries account {account}")),
+        "{}",
+        run.stderr()
+    );
+    let run = trigger(&sink, &["account.application.deauthorized", "--account", "acct_1Nv0FGQ9RKHgCVdK"]).expect(0);
+    assert_eq!(sink.received()[1].json()["account"], "acct_1Nv0FGQ9RKHgCVdK");
+    assert!(!run.stderr().contains("only for a connected account"), "{}", run.stderr());
 }
 
 #[test]
