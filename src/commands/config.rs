@@ -34,7 +34,7 @@ pub fn run(args: ConfigArgs) -> Result<Exit> {
         Some(r) => row("provider", r.value.to_string(), r.source.to_string()),
         None => row("provider", "(none)".into(), "built-in: names both providers have need --provider".into()),
     }
-    for scheme in [Scheme::Stripe, Scheme::Fintoc, Scheme::Standard] {
+    for scheme in Scheme::ALL {
         let (value, source) = shown_secret(settings.configured_secret(None, scheme)?);
         row(&format!("secrets.{}", scheme.name()), value, source);
     }

@@ -159,7 +159,7 @@ fn checked_pattern(flag: &str, pattern: &str) -> Result<String> {
         anyhow::bail!(UsageError(format!(
             "{flag} `{pattern}`: `{bad}` cannot be in an event type. Patterns are [PROVIDER:]GLOB with PROVIDER one of {} \
              and `*` matching any run of characters; list several separated by commas: 'payout.*,account.updated'",
-            routing::PROVIDERS.join(", ")
+            Scheme::ALL.map(Scheme::name).join(", ")
         )));
     }
     if glob.is_empty() {
@@ -175,7 +175,8 @@ fn warn_unmatched<'a>(patterns: impl Iterator<Item = (&'a str, &'a str)>) {
     for (flag, pattern) in patterns {
         let known =
             catalog.templates().iter().any(|t| routing::pattern_match(pattern, t.provider.name(), &t.event_type));
-        let standard = routing::split_pattern(pattern).0 == Some("standard");
+        // Standard Webhooks events have types of the sender's own: none is unknown.
+        let standard = routing::split_pattern(pattern).0 == Some(Scheme::Standard.name());
         if !known && !standard {
             console::warn(&format!(
                 "{flag} `{pattern}` matches no known event type (`whk events` lists them): check the spelling"
@@ -209,12 +210,7 @@ fn verify_secret(raw: &str) -> Result<(Scheme, String)> {
         ))
     };
     let (provider, secret) = raw.split_once('=').ok_or_else(bad)?;
-    let scheme = match provider.trim() {
-        "stripe" => Scheme::Stripe,
-        "fintoc" => Scheme::Fintoc,
-        "standard" => Scheme::Standard,
-        _ => return Err(bad().into()),
-    };
+    let scheme = Scheme::from_name(provider.trim()).ok_or_else(bad)?;
     if secret.trim().is_empty() {
         anyhow::bail!(UsageError(format!("--verify-secret {provider}= has an empty secret")));
     }

@@ -90,7 +90,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
                 url,
                 item.body.clone(),
                 &flatten(&args.headers),
-            );
+            )?;
             reporter.sending(&shown);
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
             let result = runtime.block_on(client.send(&request, hint));

@@ -35,28 +35,28 @@ impl SignedRequest {
         Ok(SignedRequest { url, headers, body })
     }
 
-    /// A recorded event re-signed under its own scheme: a provider's, Standard Webhooks' (keeping
-    /// its message id), or none for an unverified event of unknown origin, passed on as it came.
+    /// A recorded event re-signed under the scheme it came with (`origin`, as recorded): a
+    /// provider's, Standard Webhooks' (keeping its message id), or none for an event of unknown
+    /// origin accepted unsigned, passed on as it came. A scheme that cannot sign with `secret` is an
+    /// error: a signed event is never sent on unsigned.
     pub fn for_recorded(
-        provider: &str,
+        origin: &str,
         msg_id: &str,
         secret: &str,
         timestamp: i64,
         url: Url,
         body: Vec<u8>,
         extra: &[(String, String)],
-    ) -> SignedRequest {
-        if let Some(p) = Provider::from_name(provider) {
-            if let Ok(request) = SignedRequest::new(p, secret, timestamp, url.clone(), body.clone(), extra) {
-                return request;
-            }
+    ) -> Result<SignedRequest, crate::signing::SignError> {
+        if let Some(provider) = Provider::from_name(origin) {
+            return SignedRequest::new(provider, secret, timestamp, url, body, extra);
         }
         let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-        if provider == "standard" {
-            headers.extend(crate::signing::Scheme::Standard.sign(secret, timestamp, msg_id, &body).unwrap_or_default());
+        if let Some(scheme) = crate::signing::Scheme::from_name(origin) {
+            headers.extend(scheme.sign(secret, timestamp, msg_id, &body)?);
         }
         headers.extend(extra.iter().cloned());
-        SignedRequest { url, headers, body }
+        Ok(SignedRequest { url, headers, body })
     }
 
     /// The request as text: request line, headers, blank line, body.

@@ -14,8 +14,6 @@ use super::console::{Console, Shown};
 use super::store::{Attempt, Forwardable, Reader, State, Write, Writer};
 use crate::delivery::client::{Connection, Headers};
 use crate::delivery::{Answer, Client, DeliveryError, SignedRequest};
-use crate::providers::Provider;
-use crate::signing::Scheme;
 use crate::time::iso_millis;
 
 pub struct ForwardSettings {
@@ -284,7 +282,7 @@ fn signed(
     body: Vec<u8>,
     extra: &[(String, String)],
 ) -> Result<SignedRequest, String> {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let now = crate::time::unix_now();
     let msg_id = record.msg_id.as_deref().unwrap_or(&record.id);
     let secret = &f.settings.secret;
     let mut extra = extra.to_vec();
@@ -293,19 +291,7 @@ fn signed(
         None => f.settings.relay_token.clone(),
     };
     extra.push((RELAY_HEADER.to_string(), relayed_by));
-    let request = match (Provider::from_name(&record.provider), record.provider.as_str()) {
-        (Some(provider), _) => {
-            SignedRequest::new(provider, secret, now, url, body, &extra).map_err(|e| e.to_string())?
-        }
-        (None, "standard") => {
-            let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-            headers.extend(Scheme::Standard.sign(secret, now, msg_id, &body).map_err(|e| e.to_string())?);
-            headers.extend(extra);
-            SignedRequest { url, headers, body }
-        }
-        (None, provider) => SignedRequest::for_recorded(provider, msg_id, secret, now, url, body, &extra),
-    };
-    Ok(request)
+    SignedRequest::for_recorded(&record.provider, msg_id, secret, now, url, body, &extra).map_err(|e| e.to_string())
 }
 
 fn outcome(f: &Forwarding, state: State, seq: u64, target: &str, reason: Option<&str>) {

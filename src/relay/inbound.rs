@@ -15,6 +15,7 @@ use super::console::{Console, Shown};
 use super::forward::{now_iso, Forwarding, Queues, RELAY_HEADER};
 use super::routing::Routing;
 use super::store::{Delivery, Record, Row, State, Verdict, Write, Writer, KEPT_PREFIX};
+use crate::providers::Provider;
 use crate::signing::{verify, Received, Scheme};
 
 pub struct Inbound {
@@ -166,9 +167,7 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
         return Err((StatusCode::BAD_REQUEST, reason.into(), Some(rejected(reason))));
     };
 
-    let signed = [Scheme::Stripe, Scheme::Fintoc, Scheme::Standard]
-        .into_iter()
-        .find_map(|s| header(s.signature_header()).map(|h| (s, h)));
+    let signed = Scheme::ALL.into_iter().find_map(|s| header(s.signature_header()).map(|h| (s, h)));
     let (provider, verified) = match signed {
         Some((scheme, value)) => {
             let timestamp = header("webhook-timestamp").and_then(|t| t.parse().ok());
@@ -194,7 +193,8 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
 
     let id = event_id.as_deref().or(header("webhook-id")).unwrap_or("").to_string();
     let event_type = event_type.unwrap_or_default();
-    let account = if provider == "stripe" { account } else { None };
+    // Only a provider with connected accounts names one (a Fintoc event's `account` is its own field).
+    let account = account.filter(|_| Provider::from_name(provider).is_some_and(Provider::has_connected_accounts));
     let targets = inbound.routing.targets(provider, &event_type, account.is_some());
     let connect = account.is_some();
     let record = Record {

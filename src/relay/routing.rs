@@ -2,6 +2,9 @@
 //! Connect events, then `--forward-to`; `--events` filters what is forwarded at all. A pattern may
 //! name its provider (`stripe:*`, `fintoc:payout.*`); without one it matches every provider.
 
+use crate::providers::Provider;
+use crate::signing::Scheme;
+
 #[derive(Debug, Default, Clone)]
 pub struct Routing {
     pub forward_to: Option<String>,
@@ -18,7 +21,8 @@ impl Routing {
         if let Some((_, url)) = self.routes.iter().find(|(p, _)| pattern_match(p, provider, event_type)) {
             return vec![url.clone()];
         }
-        let connect_target = if connect && provider == "stripe" { self.connect_to.as_ref() } else { None };
+        let connected = connect && Provider::from_name(provider).is_some_and(Provider::has_connected_accounts);
+        let connect_target = if connected { self.connect_to.as_ref() } else { None };
         connect_target.or(self.forward_to.as_ref()).cloned().into_iter().collect()
     }
 
@@ -58,13 +62,10 @@ impl Routing {
     }
 }
 
-/// The providers a pattern may name: as recorded with each event.
-pub const PROVIDERS: [&str; 3] = ["stripe", "fintoc", "standard"];
-
 /// The provider a pattern names (`stripe:payout.*`), and the event-type glob after it.
 pub fn split_pattern(pattern: &str) -> (Option<&str>, &str) {
     match pattern.split_once(':') {
-        Some((provider, glob)) if PROVIDERS.contains(&provider) => (Some(provider), glob),
+        Some((provider, glob)) if Scheme::from_name(provider).is_some() => (Some(provider), glob),
         _ => (None, pattern),
     }
 }

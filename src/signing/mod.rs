@@ -21,6 +21,14 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    pub const ALL: [Scheme; 3] = [Scheme::Stripe, Scheme::Fintoc, Scheme::Standard];
+
+    /// The scheme of this name (as recorded with each event, and as `--verify-secret` and route
+    /// patterns write it).
+    pub fn from_name(name: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Scheme::Stripe => "stripe",
