@@ -49,7 +49,7 @@ pub fn local_secret() -> Result<String> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read the local secret {}", path.display())),
     }
-    create_private_dir(&dir)?;
+    crate::os::create_private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut bytes = [0u8; 24];
     rand::thread_rng().fill_bytes(&mut bytes);
     // `whsec_` + base64 works both as a Stripe/Fintoc key string and as a Standard Webhooks key.
@@ -75,15 +75,6 @@ pub fn local_secret() -> Result<String> {
         }
         Err(e) => Err(e).with_context(|| format!("cannot create the local secret {}", path.display())),
     }
-}
-
-/// Creates the config directory readable by its owner only (it holds secrets).
-fn create_private_dir(dir: &std::path::Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))
 }
 
 /// `whsec_abcd…` — enough to tell secrets apart, never enough to use one.

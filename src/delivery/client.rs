@@ -403,51 +403,43 @@ fn tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, Strin
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|err| err.to_string())?;
-    let config = if settings.skip_verify {
-        builder.dangerous().with_custom_certificate_verifier(Arc::new(AnyCertificate(provider))).with_no_client_auth()
-    } else {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let mut pinned = Vec::new();
-        if let Some(path) = &settings.cacert {
-            use rustls::pki_types::pem::PemObject;
-            let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
-                .and_then(|certs| certs.collect::<Result<_, _>>())
-                .map_err(|err| format!("cannot read certificates from --cacert {}: {err}", path.display()))?;
-            if certs.is_empty() {
-                return Err(format!("--cacert {} holds no PEM certificate", path.display()));
-            }
-            for cert in certs {
-                roots.add(cert.clone()).map_err(|err| format!("--cacert {}: {err}", path.display()))?;
-                pinned.push(cert);
-            }
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let mut pinned = Vec::new();
+    if let Some(path) = &settings.cacert {
+        use rustls::pki_types::pem::PemObject;
+        let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(path)
+            .and_then(|certs| certs.collect::<Result<_, _>>())
+            .map_err(|err| format!("cannot read certificates from --cacert {}: {err}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!("--cacert {} holds no PEM certificate", path.display()));
         }
-        if pinned.is_empty() {
-            builder.with_root_certificates(roots).with_no_client_auth()
-        } else {
-            let chained = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-                .build()
-                .map_err(|err| err.to_string())?;
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(TrustedFile { chained, pinned }))
-                .with_no_client_auth()
+        for cert in certs {
+            roots.add(cert.clone()).map_err(|err| format!("--cacert {}: {err}", path.display()))?;
+            pinned.push(cert);
         }
-    };
-    Ok(Arc::new(config))
+    }
+    let chained = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+        .build()
+        .map_err(|err| err.to_string())?;
+    let check = CertificateCheck { chained, pinned, any: settings.skip_verify };
+    Ok(Arc::new(builder.dangerous().with_custom_certificate_verifier(Arc::new(check)).with_no_client_auth()))
 }
 
-/// `--cacert FILE`: the usual chain check against the public roots and the file's certificates;
-/// besides, a server certificate that is itself in the file is trusted as it is once its name
-/// matches. That is the self-signed certificate `openssl req -x509` makes, which is marked as a
-/// CA and which a chain check refuses as a server's own (as curl --cacert takes it).
+/// How a server's certificate is judged. By default, the usual chain check against the public
+/// roots (and `--cacert FILE`'s certificates). With `--cacert`, a server certificate that is itself
+/// in the file is also trusted once its name matches: that is the self-signed certificate
+/// `openssl req -x509` makes, marked as a CA, which a chain check refuses as a server's own (curl
+/// --cacert takes it too). `--skip-verify` (`any`) accepts every certificate. The handshake's
+/// signatures are checked in every case.
 #[derive(Debug)]
-struct TrustedFile {
+struct CertificateCheck {
     chained: Arc<rustls::client::WebPkiServerVerifier>,
     pinned: Vec<rustls::pki_types::CertificateDer<'static>>,
+    any: bool,
 }
 
-impl rustls::client::danger::ServerCertVerifier for TrustedFile {
+impl rustls::client::danger::ServerCertVerifier for CertificateCheck {
     fn verify_server_cert(
         &self,
         end_entity: &rustls::pki_types::CertificateDer<'_>,
@@ -456,6 +448,9 @@ impl rustls::client::danger::ServerCertVerifier for TrustedFile {
         ocsp_response: &[u8],
         now: rustls::pki_types::UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        if self.any {
+            return Ok(rustls::client::danger::ServerCertVerified::assertion());
+        }
         let chained = self.chained.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
         match chained {
             Err(_) if self.pinned.iter().any(|cert| cert.as_ref() == end_entity.as_ref()) => {
@@ -487,44 +482,5 @@ impl rustls::client::danger::ServerCertVerifier for TrustedFile {
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.chained.supported_verify_schemes()
-    }
-}
-
-/// `--skip-verify`: any certificate is accepted; the handshake's signatures are still checked.
-#[derive(Debug)]
-struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &rustls::pki_types::CertificateDer<'_>,
-        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
-        _server_name: &rustls::pki_types::ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
     }
 }

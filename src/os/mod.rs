@@ -59,6 +59,16 @@ pub fn raise_open_files_limit(wanted: Option<u64>) -> u64 {
     }
 }
 
+/// Creates `dir` and its parents, readable by the owner only where created (whk's folders hold
+/// secrets, bodies and headers).
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Takes an exclusive advisory lock on `file` without waiting; false when another process holds it.
 pub fn try_lock(file: &std::fs::File) -> bool {
     #[cfg(unix)]

@@ -25,11 +25,7 @@ impl Sentry {
     pub fn take(store: &Path, bound: SocketAddr) -> Result<Sentry> {
         let path = lock_path(store);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(dir).map_err(|e| {
+            crate::os::create_private_dir(dir).map_err(|e| {
                 crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display()))
             })?;
         }

@@ -302,11 +302,7 @@ impl Store {
     /// Opens the store, creating it (owner-only, in an owner-only folder) if it does not exist.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(dir).map_err(|e| {
+            crate::os::create_private_dir(dir).map_err(|e| {
                 crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display()))
             })?;
         }
