@@ -202,7 +202,9 @@ async fn deliver(
             }
         };
         let result = send_once(f, link, &request).await;
-        let _ = f.writer.send(Write::Attempt { seq, attempt: Box::new(attempt_of(target, attempt, &result, false, false)) });
+        let _ = f
+            .writer
+            .send(Write::Attempt { seq, attempt: Box::new(attempt_of(target, attempt, &result, false, false)) });
         let reason = match result {
             Ok(answer) => {
                 let ms = answer.duration.as_secs_f64() * 1000.0;
@@ -240,7 +242,13 @@ async fn deliver(
 
 /// What the store keeps of one attempt: the app's status, headers and the start of its body, or
 /// why there was no answer.
-fn attempt_of(target: &str, number: u32, result: &Result<Answer, DeliveryError>, replay: bool, edited: bool) -> Attempt {
+fn attempt_of(
+    target: &str,
+    number: u32,
+    result: &Result<Answer, DeliveryError>,
+    replay: bool,
+    edited: bool,
+) -> Attempt {
     let (status, duration_ms, error, answer_headers, answer_body) = match result {
         Ok(a) => (
             Some(a.status),
@@ -251,7 +259,18 @@ fn attempt_of(target: &str, number: u32, result: &Result<Answer, DeliveryError>,
         ),
         Err(e) => (None, 0.0, Some(e.to_string()), Vec::new(), Vec::new()),
     };
-    Attempt { target: target.to_string(), number, at: now_iso(), status, duration_ms, error, answer_headers, answer_body, replay, edited }
+    Attempt {
+        target: target.to_string(),
+        number,
+        at: now_iso(),
+        status,
+        duration_ms,
+        error,
+        answer_headers,
+        answer_body,
+        replay,
+        edited,
+    }
 }
 
 impl Forwarding {
@@ -276,7 +295,8 @@ impl Forwarding {
         let result = self.settings.client.send(&request, HINT).await;
         let attempt = attempt_of(&target, number, &result, true, edited);
         if let Ok(answer) = &result {
-            let shown = Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
+            let shown =
+                Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
             self.console.delivered(&shown, &target, answer.status, attempt.duration_ms, number, &answer.body_start);
         }
         let _ = self.writer.send(Write::Attempt { seq, attempt: Box::new(attempt.clone()) });

@@ -132,7 +132,9 @@ impl Inspector {
             },
             (false, _) => error(
                 StatusCode::METHOD_NOT_ALLOWED,
-                &format!("{method} {path} is not an inspector request: replays are POSTed to /_whk/api/events/SEQ/replay"),
+                &format!(
+                    "{method} {path} is not an inspector request: replays are POSTed to /_whk/api/events/SEQ/replay"
+                ),
             ),
         }
     }
@@ -153,7 +155,9 @@ impl Inspector {
         let done = tokio::task::spawn_blocking(move || run(&store.lock().unwrap_or_else(|e| e.into_inner()))).await;
         match done {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(err)) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot read the event store: {err:#}"))),
+            Ok(Err(err)) => {
+                Err(error(StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot read the event store: {err:#}")))
+            }
             Err(err) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the store query failed: {err}"))),
         }
     }
@@ -210,7 +214,10 @@ impl Inspector {
         let _ = tx.try_send(Bytes::from_static(b": ok\n\n"));
         self.feed.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
         self.feed.wake.notify_one();
-        let body = EventStream { messages: rx, keep_alive: tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE) };
+        let body = EventStream {
+            messages: rx,
+            keep_alive: tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE),
+        };
         let mut response = Response::new(body.boxed());
         response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
         no_store(&mut response);
@@ -225,7 +232,10 @@ impl Inspector {
             .and_then(|v| v.split(';').next())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
         if !json_type {
-            return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the replay request as Content-Type: application/json");
+            return error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the replay request as Content-Type: application/json",
+            );
         }
         let body = match Limited::new(request.into_body(), MAX_REPLAY_BODY).collect().await {
             Ok(collected) => collected.to_bytes(),
@@ -256,13 +266,18 @@ impl Inspector {
             .await;
         let (record, forwardable, attempts) = match found {
             Ok(Some(found)) => found,
-            Ok(None) => return error(StatusCode::NOT_FOUND, &format!("there is no event #{seq} in the store (pruned?)")),
+            Ok(None) => {
+                return error(StatusCode::NOT_FOUND, &format!("there is no event #{seq} in the store (pruned?)"))
+            }
             Err(response) => return response,
         };
         if record.verdict == Verdict::Rejected {
             return error(
                 StatusCode::BAD_REQUEST,
-                &format!("event #{seq} was rejected when it arrived ({}): only accepted events are replayed", record.reason.as_deref().unwrap_or("no reason kept")),
+                &format!(
+                    "event #{seq} was rejected when it arrived ({}): only accepted events are replayed",
+                    record.reason.as_deref().unwrap_or("no reason kept")
+                ),
             );
         }
         let target = match ask.target.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -348,7 +363,8 @@ fn state(record: &Record) -> &'static str {
 
 fn summary(record: &Record, attempts: u64) -> Value {
     let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let provider = ["stripe", "fintoc", "standard"].contains(&record.provider.as_str()).then(|| record.provider.clone());
+    let provider =
+        ["stripe", "fintoc", "standard"].contains(&record.provider.as_str()).then(|| record.provider.clone());
     json!({
         "seq": record.seq,
         "event_id": text(&record.event_id),
@@ -463,7 +479,10 @@ async fn poll_feed(feed: Arc<Feed>, store: Arc<Mutex<Store>>) {
             tokio::time::sleep(POLL).await;
             let store = store.clone();
             let since = seen;
-            let news = tokio::task::spawn_blocking(move || news_since(&store.lock().unwrap_or_else(|e| e.into_inner()), since)).await;
+            let news = tokio::task::spawn_blocking(move || {
+                news_since(&store.lock().unwrap_or_else(|e| e.into_inner()), since)
+            })
+            .await;
             if let Ok(Ok((now, messages))) = news {
                 seen = now;
                 if !messages.is_empty() {
@@ -498,7 +517,8 @@ fn news_since(store: &Store, (change, seq): (u64, u64)) -> anyhow::Result<((u64,
                 None => continue,
             },
         };
-        messages.push(message("delivery", &json!({"seq": attempt_seq, "state": state, "attempt": attempt_json(&attempt)})));
+        messages
+            .push(message("delivery", &json!({"seq": attempt_seq, "state": state, "attempt": attempt_json(&attempt)})));
     }
     Ok(((latest, newest), messages))
 }

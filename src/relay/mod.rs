@@ -112,7 +112,8 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     let inspector = match config.inspector {
         true => {
             let routing = &config.routing;
-            let shown_targets = routing.forward_to.iter().chain(&routing.connect_to).chain(routing.routes.iter().map(|(_, url)| url));
+            let shown_targets =
+                routing.forward_to.iter().chain(&routing.connect_to).chain(routing.routes.iter().map(|(_, url)| url));
             Some(Inspector::start(&opened.path, shown_targets.cloned().collect(), forwarding.clone())?)
         }
         false => None,

@@ -29,7 +29,9 @@ impl Sentry {
             builder.recursive(true);
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(dir).map_err(|e| crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display())))?;
+            builder.create(dir).map_err(|e| {
+                crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display()))
+            })?;
         }
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);

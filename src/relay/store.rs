@@ -37,7 +37,8 @@ use crate::time::iso_millis;
 pub const KEPT_PREFIX: usize = 4096;
 
 /// The schema, one step per version: `user_version` says how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE events(
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     change INTEGER NOT NULL,
@@ -85,11 +86,13 @@ CREATE TABLE attempts(
 CREATE INDEX attempts_seq ON attempts(seq);
 CREATE TABLE clock(id INTEGER PRIMARY KEY CHECK (id = 1), change INTEGER NOT NULL);
 INSERT INTO clock VALUES (1, 0);
-"#, r#"
+"#,
+    r#"
 ALTER TABLE attempts ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attempts ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX attempts_change ON attempts(change);
-"#];
+"#,
+];
 
 /// Accepted (stored, forwarded) or rejected (kept for inspection only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,7 +312,9 @@ impl Store {
             builder.recursive(true);
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            builder.create(dir).map_err(|e| crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display())))?;
+            builder.create(dir).map_err(|e| {
+                crate::UsageError(format!("cannot create the store folder {}: {e} (check --log)", dir.display()))
+            })?;
         }
         if !path.exists() {
             // Created owner-only before SQLite opens it: it holds bodies and headers.
@@ -471,7 +476,9 @@ impl Store {
     /// Every attempt of one record in the order they were made, replays to targets it has no
     /// delivery for included (the inspector's detail).
     pub fn attempts_of(&self, seq: u64) -> Result<Vec<Attempt>> {
-        let mut statement = self.conn.prepare_cached(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE seq = ?1 ORDER BY rowid"))?;
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE seq = ?1 ORDER BY rowid"))?;
         let attempts = statement.query_map([seq as i64], |r| attempt_from_row(r, 0))?;
         Ok(attempts.collect::<rusqlite::Result<_>>()?)
     }
