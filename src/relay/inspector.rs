@@ -8,7 +8,7 @@
 
 use std::convert::Infallible;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -44,7 +44,8 @@ pub struct Inspector {
     store: Arc<Mutex<Store>>,
     /// listen's forward-to, connect and route targets, deduplicated.
     targets: Vec<String>,
-    forwarding: Arc<Forwarding>,
+    /// Weak: a browser's open connection must not keep the store writer alive at shutdown.
+    forwarding: Weak<Forwarding>,
     feed: Arc<Feed>,
 }
 
@@ -69,7 +70,7 @@ impl Inspector {
             token: Token::new(),
             store: Arc::new(Mutex::new(Store::open_existing(path)?)),
             targets: unique,
-            forwarding,
+            forwarding: Arc::downgrade(&forwarding),
             feed,
         }))
     }
@@ -82,6 +83,11 @@ impl Inspector {
         let page = (method == Method::GET || method == Method::HEAD) && path == "/";
         let asset = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) && path.starts_with(PREFIX);
         path.starts_with("/_whk/api/") || page || asset
+    }
+
+    /// Ends every live feed (listen is stopping): the browsers' streams close.
+    pub fn close_feeds(&self) {
+        self.feed.subscribers.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     pub async fn handle(self: Arc<Inspector>, request: Request<Incoming>) -> Response<Body> {
@@ -301,7 +307,10 @@ impl Inspector {
         };
         let target_text = target.to_string();
         let number = attempts.iter().filter(|a| a.target == target_text).count() as u32 + 1;
-        match self.forwarding.replay_once(seq, &forwardable, target, body, number).await {
+        let Some(forwarding) = self.forwarding.upgrade() else {
+            return error(StatusCode::SERVICE_UNAVAILABLE, "listen is stopping: replay from the next `whk listen`");
+        };
+        match forwarding.replay_once(seq, &forwardable, target, body, number).await {
             Ok(attempt) => json_answer(StatusCode::OK, &json!({ "attempt": attempt_json(&attempt) })),
             Err(why) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("not sent: cannot sign it ({why})")),
         }

@@ -225,6 +225,9 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
 
     // Stop accepting, let deliveries in flight finish for a bounded time, then report the rest.
     drop(listener);
+    if let Some(inspector) = &inspector {
+        inspector.close_feeds();
+    }
     let _ = stop.send(true);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers)).await;
     let pending = forwarding.outstanding.load(Ordering::SeqCst);
@@ -240,6 +243,7 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         console::say_error(&format!("whk: {dropped} console lines were dropped: the output was not being read"));
     }
     drop(inbound);
+    drop(inspector);
     drop(forwarding);
     // Whatever is still running there (a delivery past the grace period) stays pending in the store.
     forward_runtime.shutdown_background();

@@ -74,7 +74,9 @@ fn an_app_that_is_down_then_up_gets_everything_in_order() {
     let got: Vec<String> = app.received().iter().map(|r| r.json()["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(got, ids, "nothing lost, order kept");
     let (_, _, err, _) = listen.stop(Some("TERM"));
-    assert!(err.contains("[retry 1/8 in 0.5 s] nothing is listening on 127.0.0.1:"), "{err}");
+    // The retry line names the event and the reason.
+    let retry = format!("[retry 1/8 in 0.5 s] [{}] nothing is listening on 127.0.0.1:", ids[0]);
+    assert!(err.contains(&retry), "{err}");
 }
 
 #[test]
