@@ -170,7 +170,8 @@ fn bad_input_is_refused_clearly_and_never_forwarded() {
     let app = Sink::start(200);
     let listen = Listener::start(&["--forward-to", &app.url("/"), "--max-body", "2048", "--client-timeout", "1"]);
     let port = listen.port;
-    let get = raw_http(port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    // (`GET /` is the inspector's page; any other path is a webhook path.)
+    let get = raw_http(port, b"GET /hook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert!(get.starts_with("HTTP/1.1 405") && get.to_lowercase().contains("allow: post"), "{get}");
     let big = post(port, &[("Stripe-Signature", "t=1,v1=00")], &vec![b'x'; 4096]);
     assert!(big.starts_with("HTTP/1.1 413"), "{big}");
