@@ -380,8 +380,7 @@ fn summary(record: &Record, attempts: u64) -> Value {
         "provider": provider,
         "type": text(&record.event_type),
         "received_at": record.at,
-        // The store does not keep the sender's address.
-        "source": Value::Null,
+        "source": record.source,
         "verdict": {"accepted": record.verdict == Verdict::Accepted, "reason": record.reason},
         "state": state(record),
         "attempts": attempts,

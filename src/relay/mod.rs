@@ -184,10 +184,10 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => {
                         accept_backoff.reset();
-                        stream
+                        accepted
                     }
                     Err(err) => {
                         // Out of file handles, most likely: waiting lets connections finish;
@@ -202,7 +202,10 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
                 };
                 let (inbound, inspector) = (inbound.clone(), inspector.clone());
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| dispatch(inbound.clone(), inspector.clone(), request));
+                    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                        request.extensions_mut().insert(inbound::Peer(peer));
+                        dispatch(inbound.clone(), inspector.clone(), request)
+                    });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .timer(TokioTimer::new())
                         .header_read_timeout(client_timeout)

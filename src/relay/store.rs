@@ -90,6 +90,7 @@ INSERT INTO clock VALUES (1, 0);
     r#"
 ALTER TABLE attempts ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attempts ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN source TEXT;
 CREATE INDEX attempts_change ON attempts(change);
 "#,
 ];
@@ -157,6 +158,8 @@ pub struct Record {
     /// Standard Webhooks' webhook-id, when it came with one.
     pub msg_id: Option<String>,
     pub path: String,
+    /// The sender's address (`ip:port`); None in records kept before it was.
+    pub source: Option<String>,
     /// As received, credentials masked.
     pub headers: Vec<(String, String)>,
     /// Exactly as received (for a rejected request, its first [`KEPT_PREFIX`] bytes).
@@ -724,7 +727,7 @@ pub struct Forwardable {
 pub const RELAYED_BY: &str = "whk-relayed-by";
 
 const SELECT_EVENTS: &str = "SELECT e.seq, e.change, e.at, e.verdict, e.reason, e.event_id, e.type, e.provider,
-    e.account, e.verified, e.msg_id, e.path, e.headers, e.body, e.body_len FROM events e";
+    e.account, e.verified, e.msg_id, e.path, e.headers, e.body, e.body_len, e.source FROM events e";
 
 fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
     Ok(Record {
@@ -743,6 +746,7 @@ fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
         headers: decode_headers(&r.get::<_, String>(12)?),
         body: r.get(13)?,
         body_len: r.get::<_, i64>(14)? as u64,
+        source: r.get(15)?,
         deliveries: Vec::new(),
     })
 }
@@ -858,8 +862,8 @@ fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, claimed_by: 
     let Row { record, at_ms, headers } = row;
     let mut insert = tx.prepare_cached(
         "INSERT INTO events(change, at, at_ms, verdict, reason, event_id, type, provider, account, verified,
-            msg_id, path, headers, body, body_len)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            msg_id, path, headers, body, body_len, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     insert.execute(params![
         change,
@@ -877,6 +881,7 @@ fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, claimed_by: 
         headers,
         record.body,
         record.body_len.min(i64::MAX as u64) as i64,
+        record.source,
     ])?;
     let seq = tx.last_insert_rowid();
     let mut delivery = tx.prepare_cached(
@@ -1155,7 +1160,7 @@ pub fn export_lines(record: &Record, attempts: &[Attempt]) -> Vec<Value> {
         "rec": if record.verdict == Verdict::Rejected { "rejected" } else { "event" },
         "seq": record.seq, "at": record.at, "id": record.event_id, "type": record.event_type,
         "provider": record.provider, "account": record.account, "verified": record.verified,
-        "msg_id": record.msg_id, "path": record.path, "headers": headers,
+        "msg_id": record.msg_id, "path": record.path, "source": record.source, "headers": headers,
         "targets": record.targets(), "body_len": record.body_len,
     });
     if let Some(reason) = &record.reason {
@@ -1288,6 +1293,7 @@ pub fn decode_line(line: &[u8]) -> Option<Line> {
                 reason: text("reason"),
                 event_id: text("id").unwrap_or_default(),
                 event_type: text("type").unwrap_or_default(),
+                source: text("source"),
                 provider: text("provider").unwrap_or_default(),
                 account: text("account"),
                 verified: text("verified").unwrap_or_default(),
@@ -1343,6 +1349,7 @@ mod tests {
             verified: "local".into(),
             msg_id: None,
             path: "/".into(),
+            source: Some("127.0.0.1:40000".into()),
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.as_bytes().to_vec(),
             body_len: body.len() as u64,

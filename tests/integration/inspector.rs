@@ -56,6 +56,7 @@ fn cross_origin_foreign_host_and_tokenless_requests_are_refused_and_never_reach_
     let listed = body(&request(port, "GET", "/_whk/api/events", &[("Host", &host)], ""));
     assert_eq!(listed["events"][0]["type"], "customer.created", "{listed}");
     assert_eq!(listed["events"][0]["state"], "delivered", "{listed}");
+    assert!(listed["events"][0]["source"].as_str().is_some_and(|s| s.starts_with("127.0.0.1:")), "{listed}");
 
     let replay = "/_whk/api/events/1/replay";
     let json = ("Content-Type", "application/json");
