@@ -510,12 +510,13 @@ fn news_since(store: &Store, (change, seq): (u64, u64)) -> anyhow::Result<((u64,
     }
     let changed = store.changed_since(change, FEED_BATCH)?;
     let arrived: Vec<&Record> = changed.iter().filter(|r| r.seq > seq).collect();
-    let counts = store.attempt_counts(&arrived.iter().map(|r| r.seq).collect::<Vec<_>>())?;
     let mut messages = Vec::new();
     let mut newest = seq;
     for record in &arrived {
         newest = newest.max(record.seq);
-        messages.push(message("event", &summary(record, counts.get(&record.seq).copied().unwrap_or(0))));
+        // Zero attempts: every attempt of a record that arrived since is after `change`, so it
+        // follows as a `delivery` message below, which the page counts.
+        messages.push(message("event", &summary(record, 0)));
     }
     for (attempt_seq, attempt) in store.attempts_since(change)? {
         let state = match changed.iter().find(|r| r.seq == attempt_seq) {
