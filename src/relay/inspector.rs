@@ -31,7 +31,8 @@ pub type Body = BoxBody<Bytes, Infallible>;
 const POLL: Duration = Duration::from_millis(200);
 /// A comment this often keeps idle connections (and proxies) from closing the stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
-/// Messages a subscriber may fall behind by before it is dropped (its browser reconnects).
+/// Polls' worth of messages a subscriber may fall behind by before it is dropped (its browser
+/// reconnects): about 50 s.
 const SUBSCRIBER_QUEUE: usize = 256;
 /// The largest replay request body (an edited event).
 const MAX_REPLAY_BODY: usize = 16 * 1024 * 1024;
@@ -458,10 +459,11 @@ impl Feed {
         subscribers.is_empty()
     }
 
-    /// Sends to every subscriber; one whose queue is full is dropped (its browser reconnects).
-    fn publish(&self, messages: &[Bytes]) {
+    /// Sends one poll's messages, as one chunk, to every subscriber; one whose queue is full is
+    /// dropped (its browser reconnects and reloads).
+    fn publish(&self, messages: Bytes) {
         let mut subscribers = self.subscribers.lock().unwrap_or_else(|e| e.into_inner());
-        subscribers.retain(|subscriber| messages.iter().all(|m| subscriber.try_send(m.clone()).is_ok()));
+        subscribers.retain(|subscriber| subscriber.try_send(messages.clone()).is_ok());
     }
 }
 
@@ -494,7 +496,7 @@ async fn poll_feed(feed: Arc<Feed>, store: Arc<Mutex<Store>>) {
             if let Ok(Ok((now, messages))) = news {
                 seen = now;
                 if !messages.is_empty() {
-                    feed.publish(&messages);
+                    feed.publish(messages);
                 }
             }
         }
@@ -503,20 +505,20 @@ async fn poll_feed(feed: Arc<Feed>, store: Arc<Mutex<Store>>) {
 
 /// What changed after `(change, seq)`: new records as `event` messages in seq order, then new
 /// attempts as `delivery` messages; and the new `(change, seq)`.
-fn news_since(store: &Store, (change, seq): (u64, u64)) -> anyhow::Result<((u64, u64), Vec<Bytes>)> {
+fn news_since(store: &Store, (change, seq): (u64, u64)) -> anyhow::Result<((u64, u64), Bytes)> {
     let latest = store.latest_change()?;
     if latest == change {
-        return Ok(((change, seq), Vec::new()));
+        return Ok(((change, seq), Bytes::new()));
     }
     let changed = store.changed_since(change, FEED_BATCH)?;
     let arrived: Vec<&Record> = changed.iter().filter(|r| r.seq > seq).collect();
-    let mut messages = Vec::new();
+    let mut messages = String::new();
     let mut newest = seq;
     for record in &arrived {
         newest = newest.max(record.seq);
         // Zero attempts: every attempt of a record that arrived since is after `change`, so it
         // follows as a `delivery` message below, which the page counts.
-        messages.push(message("event", &summary(record, 0)));
+        messages.push_str(&message("event", &summary(record, 0)));
     }
     for (attempt_seq, attempt) in store.attempts_since(change)? {
         let state = match changed.iter().find(|r| r.seq == attempt_seq) {
@@ -526,14 +528,16 @@ fn news_since(store: &Store, (change, seq): (u64, u64)) -> anyhow::Result<((u64,
                 None => continue,
             },
         };
-        messages
-            .push(message("delivery", &json!({"seq": attempt_seq, "state": state, "attempt": attempt_json(&attempt)})));
+        messages.push_str(&message(
+            "delivery",
+            &json!({"seq": attempt_seq, "state": state, "attempt": attempt_json(&attempt)}),
+        ));
     }
-    Ok(((latest, newest), messages))
+    Ok(((latest, newest), Bytes::from(messages)))
 }
 
-fn message(kind: &str, data: &Value) -> Bytes {
-    Bytes::from(format!("event: {kind}\ndata: {data}\n\n"))
+fn message(kind: &str, data: &Value) -> String {
+    format!("event: {kind}\ndata: {data}\n\n")
 }
 
 /// A `text/event-stream` body: the subscriber's queue, with a keep-alive comment when idle. Ends
