@@ -273,6 +273,23 @@ fn attempt_of(
     }
 }
 
+/// Recorded headers a replay does not resend: hop-by-hop ones, what describes the old body or
+/// signature, and the relay chain (the replay gets this listen's own).
+const NOT_REPLAYED: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "webhook-id",
+    "webhook-timestamp",
+    RELAY_HEADER,
+];
+
 impl Forwarding {
     /// One replay of a recorded event (the inspector's Replay): `body` signed afresh under the
     /// event's scheme with listen's secret, sent once to `url`, the attempt recorded as
@@ -283,6 +300,7 @@ impl Forwarding {
         record: &Forwardable,
         url: url::Url,
         body: Vec<u8>,
+        recorded_headers: &[(String, String)],
         number: u32,
     ) -> Result<Attempt, String> {
         let edited = body != record.body;
@@ -290,7 +308,16 @@ impl Forwarding {
         if record.account.is_some() {
             extra.extend(self.settings.connect_headers.iter().cloned());
         }
-        let request = signed(self, record, url, body, &extra)?;
+        let mut request = signed(self, record, url, body, &extra)?;
+        // The headers the sender sent come along, except what the new signature and this
+        // connection set: the app sees the request as it arrived, signed afresh.
+        for (name, value) in recorded_headers {
+            let name = name.to_ascii_lowercase();
+            let set = request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name));
+            if !set && value != "***" && !NOT_REPLAYED.contains(&name.as_str()) && !name.contains("signature") {
+                request.headers.push((name, value.clone()));
+            }
+        }
         let target = request.url.to_string();
         let result = self.settings.client.send(&request, HINT).await;
         let attempt = attempt_of(&target, number, &result, true, edited);

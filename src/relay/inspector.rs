@@ -311,7 +311,7 @@ impl Inspector {
         let Some(forwarding) = self.forwarding.upgrade() else {
             return error(StatusCode::SERVICE_UNAVAILABLE, "listen is stopping: replay from the next `whk listen`");
         };
-        match forwarding.replay_once(seq, &forwardable, target, body, number).await {
+        match forwarding.replay_once(seq, &forwardable, target, body, &record.headers, number).await {
             Ok(attempt) => json_answer(StatusCode::OK, &json!({ "attempt": attempt_json(&attempt) })),
             Err(why) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("not sent: cannot sign it ({why})")),
         }

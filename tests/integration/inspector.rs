@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{raw_http, Listener, Sink};
+use crate::support::{assert_signed_with, raw_http, Listener, Sink};
 
 fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> String {
     let mut text = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
@@ -39,7 +39,8 @@ fn cross_origin_foreign_host_and_tokenless_requests_are_refused_and_never_reach_
     let port = listen.port;
     let host = format!("127.0.0.1:{port}");
     let own_origin = format!("http://{host}");
-    listen.whk().args(["trigger", "stripe:customer.created", "--forward-to", &listen.url()]).run().expect(0);
+    let sent = ["trigger", "stripe:customer.created", "--forward-to", &listen.url(), "-H", "X-Sender-Note: kept"];
+    listen.whk().args(sent).run().expect(0);
     wait_until("the delivery", || app.received().len() == 1);
 
     let page = request(port, "GET", "/", &[("Host", &host)], "");
@@ -53,9 +54,11 @@ fn cross_origin_foreign_host_and_tokenless_requests_are_refused_and_never_reach_
         let answer = request(port, "GET", path, &[("Host", &format!("attacker.example:{port}"))], "");
         assert_eq!(status(&answer), "403", "GET {path} with a foreign Host: {answer}");
     }
-    let listed = body(&request(port, "GET", "/_whk/api/events", &[("Host", &host)], ""));
+    let listed = || body(&request(port, "GET", "/_whk/api/events", &[("Host", &host)], ""));
+    // The outcome is committed just after the app answers.
+    wait_until("the delivery recorded", || listed()["events"][0]["state"] == "delivered");
+    let listed = listed();
     assert_eq!(listed["events"][0]["type"], "customer.created", "{listed}");
-    assert_eq!(listed["events"][0]["state"], "delivered", "{listed}");
     assert!(listed["events"][0]["source"].as_str().is_some_and(|s| s.starts_with("127.0.0.1:")), "{listed}");
 
     let replay = "/_whk/api/events/1/replay";
@@ -95,7 +98,10 @@ fn cross_origin_foreign_host_and_tokenless_requests_are_refused_and_never_reach_
     assert_eq!(attempt["replay"], true);
     assert_eq!(attempt["edited"], false);
     wait_until("the replay at the app", || app.received().len() == 2);
-    assert_eq!(app.received()[1].body, app.received()[0].body, "the recorded bytes, unchanged");
+    let (first, replayed) = (&app.received()[0], &app.received()[1]);
+    assert_eq!(replayed.body, first.body, "the recorded bytes, unchanged");
+    assert_signed_with(&listen.secret(), replayed.header("Stripe-Signature").unwrap(), &replayed.body);
+    assert_eq!(replayed.header("X-Sender-Note"), Some("kept"), "the sender's own headers come along");
     let text =
         request(port, "POST", replay, &[("Host", &host), ("X-Whk-Token", token), ("Content-Type", "text/plain")], ask);
     assert_eq!(status(&text), "415", "{text}");
