@@ -563,3 +563,38 @@ impl hyper::body::Body for EventStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_query_narrows_like_whk_log_and_names_a_bad_parameter() {
+        let filter = filter_from_query("type=payout.*&provider=stripe&status=failed&search=po_1&target=http%3A%2F%2Fa%2F&limit=5&before=9&since=1h").unwrap();
+        assert_eq!(filter.type_glob.as_deref(), Some("payout.*"));
+        assert_eq!(filter.provider.as_deref(), Some("stripe"));
+        assert_eq!(filter.status, Some(StatusFilter::Failed));
+        assert_eq!(filter.body_contains.as_deref(), Some("po_1"));
+        assert_eq!(filter.target.as_deref(), Some("http://a/"));
+        assert_eq!((filter.limit, filter.before), (Some(5), Some(9)));
+        assert!(filter.since.is_some() && filter.include_rejected);
+        let empty = filter_from_query("type=&status=").unwrap();
+        assert_eq!((empty.type_glob, empty.status, empty.limit), (None, None, Some(100)));
+        for (query, named) in [
+            ("provider=paypal", "provider"),
+            ("status=done", "status"),
+            ("limit=0", "limit"),
+            ("limit=1001", "limit"),
+            ("before=x", "before"),
+            ("since=soon", "since"),
+        ] {
+            let error = filter_from_query(query).unwrap_err();
+            assert!(error.starts_with(named), "{query}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_feed_message_is_one_server_sent_event() {
+        assert_eq!(message("event", &json!({"seq": 1})), "event: event\ndata: {\"seq\":1}\n\n");
+    }
+}
