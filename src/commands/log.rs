@@ -31,8 +31,7 @@ pub fn run(args: LogArgs) -> Result<Exit> {
         }
         LogCommand::Import { file } => {
             let reader = std::io::BufReader::new(
-                std::fs::File::open(&file)
-                    .map_err(|e| crate::UsageError(format!("cannot read {}: {e}", file.display())))?,
+                std::fs::File::open(&file).map_err(|e| crate::UsageError(format!("cannot read {}: {e}", file.display())))?,
             );
             let mut importer = Importer::default();
             for line in reader.split(b'\n') {
