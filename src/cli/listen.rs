@@ -117,6 +117,14 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N")]
     pub exit_after: Option<u64>,
 
+    /// Do not serve the web inspector (on by default on a loopback address).
+    #[arg(long, conflicts_with = "inspector")]
+    pub no_inspector: bool,
+
+    /// Serve the web inspector on a non-loopback address too (it stays off there otherwise).
+    #[arg(long)]
+    pub inspector: bool,
+
     #[command(flatten)]
     pub secret: SecretArgs,
 }

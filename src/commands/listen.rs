@@ -61,6 +61,8 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
         format: args.format,
         exit_after: args.exit_after,
         max_connections: args.max_connections,
+        // A page anyone on the network could open is opt-in.
+        inspector: !args.no_inspector && (addr.ip().is_loopback() || args.inspector),
     };
     relay::run(config, |console, bound, resumed| {
         console.info(&format!("{} listening on http://{bound} (Ctrl-C to stop)", "Ready!".green().bold()));

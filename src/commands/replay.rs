@@ -16,7 +16,7 @@ use crate::event::patch::{self, Patch};
 use crate::providers::Provider;
 use crate::relay::store::{Attempt, Filter, Record, State, StatusFilter, Store, KEPT_PREFIX};
 use crate::signing::Scheme;
-use crate::time::iso_millis;
+use crate::time::{iso_millis, unix_now};
 use crate::{Exit, UsageError};
 
 /// One event to send again.
@@ -95,7 +95,7 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
             let result = runtime.block_on(client.send(&request, hint));
             if let (Some(seq), Some(store)) = (item.seq, store.as_mut()) {
-                store.record_replay(seq, replay_attempt(&request, &result))?;
+                store.record_replay(seq, replay_attempt(&request, &result, request.body != item.body))?;
             }
             let verdict = reporter.result(&shown, &request, result);
             if let (Some(seq), Some(store)) = (item.pending_seq, store.as_mut()) {
@@ -264,16 +264,18 @@ fn rewrite(item: &mut Replayable, new_id: bool, patches: &[Patch]) -> Result<()>
     Ok(())
 }
 
-/// What the store keeps of one replay: like a listen attempt, its number set by the store.
-fn replay_attempt(request: &SignedRequest, result: &Result<Answer, DeliveryError>) -> Attempt {
-    let (status, duration_ms, error, answer_body) = match result {
+/// What the store keeps of one replay: like a listen attempt, its number set by the store;
+/// `edited` when the body sent is not the one recorded.
+fn replay_attempt(request: &SignedRequest, result: &Result<Answer, DeliveryError>, edited: bool) -> Attempt {
+    let (status, duration_ms, error, answer_headers, answer_body) = match result {
         Ok(answer) => (
             Some(answer.status),
             answer.duration.as_secs_f64() * 1000.0,
             None,
+            answer.headers.clone(),
             answer.body_start.as_bytes()[..answer.body_start.len().min(KEPT_PREFIX)].to_vec(),
         ),
-        Err(err) => (None, 0.0, Some(err.to_string()), Vec::new()),
+        Err(err) => (None, 0.0, Some(err.to_string()), Vec::new(), Vec::new()),
     };
     Attempt {
         target: request.url.to_string(),
@@ -282,11 +284,9 @@ fn replay_attempt(request: &SignedRequest, result: &Result<Answer, DeliveryError
         status,
         duration_ms,
         error,
-        answer_headers: Vec::new(),
+        answer_headers,
         answer_body,
+        replay: true,
+        edited,
     }
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }

@@ -128,7 +128,16 @@ impl Console {
         self.queue(&self.err, line);
     }
 
-    fn json(&self, value: Value) {
+    /// A line about an event on stderr, after the time it happened (UTC, HH:MM:SS.mmm).
+    fn say_at(&self, line: String) {
+        let now = crate::time::iso_millis(std::time::SystemTime::now());
+        let clock = now.get(11..23).unwrap_or(&now);
+        self.queue(&self.err, format!("{} {line}", clock.dimmed()));
+    }
+
+    /// A JSON line on stdout, with its RFC 3339 `time`.
+    fn json(&self, mut value: Value) {
+        value["time"] = Value::String(crate::time::iso_millis(std::time::SystemTime::now()));
         self.queue(&self.out, value.to_string());
     }
 
@@ -149,7 +158,7 @@ impl Console {
                 "connect": e.connect, "verified": verified,
             })),
             ListenFormat::Text => {
-                self.say(format!(
+                self.say_at(format!(
                     "{} {} [{}] {}",
                     "-->".bold(),
                     e.label(),
@@ -169,14 +178,29 @@ impl Console {
         }
     }
 
-    pub fn delivered(&self, e: &Shown, target: &str, status: u16, ms: f64, attempt: u32) {
+    /// The app's answer to one attempt; `body` is the start of its body, shown when it is not a 2xx
+    /// (what the app says went wrong), as the Stripe CLI does.
+    pub fn delivered(&self, e: &Shown, target: &str, status: u16, ms: f64, attempt: u32, body: &str) {
+        let ok = (200..300).contains(&status);
+        let excerpt = (!ok).then(|| body_excerpt(body)).filter(|b| !b.is_empty());
         match self.format {
-            ListenFormat::Json => self.json(json!({
-                "kind": "delivery", "seq": e.seq, "id": e.id, "type": e.event_type, "url": target,
-                "status": status, "duration_ms": ms, "attempt": attempt, "ok": (200..300).contains(&status),
-            })),
+            ListenFormat::Json => {
+                let mut line = json!({
+                    "kind": "delivery", "seq": e.seq, "id": e.id, "type": e.event_type, "url": target,
+                    "status": status, "duration_ms": ms, "attempt": attempt, "ok": ok,
+                });
+                if let Some(excerpt) = excerpt {
+                    line["body"] = Value::String(excerpt);
+                }
+                self.json(line)
+            }
             ListenFormat::Text => {
-                self.say(format!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), console::status(status), e.id))
+                let mut line =
+                    format!("{} {} POST {target} [{}] ({ms:.0} ms)", "<--".bold(), console::status(status), e.id);
+                if let Some(excerpt) = excerpt {
+                    line.push_str(&format!("\n    {} {excerpt}", "app answered:".dimmed()));
+                }
+                self.say_at(line)
             }
         }
     }
@@ -187,7 +211,11 @@ impl Console {
                 "kind": "retry", "seq": e.seq, "id": e.id, "url": target, "attempt": attempt, "delay_s": delay, "reason": reason,
             })),
             ListenFormat::Text => {
-                self.say(format!("    {} {reason}", format!("[retry {attempt}/{retries} in {delay:.1} s]").yellow()))
+                self.say_at(format!(
+                    "    {} [{}] {reason}",
+                    format!("[retry {attempt}/{retries} in {delay:.1} s]").yellow(),
+                    e.id
+                ))
             }
         }
     }
@@ -198,7 +226,7 @@ impl Console {
                 "kind": "failed", "seq": e.seq, "id": e.id, "type": e.event_type, "url": target, "reason": reason,
             })),
             ListenFormat::Text => {
-                self.say(format!("{} {} [{}] to {target}: {reason}", "xx".red().bold(), e.label(), e.id))
+                self.say_at(format!("{} {} [{}] to {target}: {reason}", "xx".red().bold(), e.label(), e.id))
             }
         }
     }
@@ -209,12 +237,37 @@ impl Console {
                 self.json(json!({"kind": "rejected", "status": status, "path": path, "reason": reason}))
             }
             ListenFormat::Text => {
-                self.say(format!("{} {} {path}: {reason}", "!!".red().bold(), console::status(status)))
+                self.say_at(format!("{} {} {path}: {reason}", "!!".red().bold(), console::status(status)))
             }
         }
     }
 
     pub fn info(&self, message: &str) {
         self.say(message.to_string());
+    }
+}
+
+/// How much of an app's error answer a console line shows.
+const EXCERPT_CHARS: usize = 200;
+
+/// The start of an answer's body on one line: whitespace runs folded, cut at [`EXCERPT_CHARS`].
+fn body_excerpt(body: &str) -> String {
+    let folded = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &folded[..cut]),
+        None => folded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_excerpt;
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(body_excerpt("database\n  is down\n"), "database is down");
+        assert_eq!(body_excerpt(""), "");
+        let long = "é".repeat(300);
+        assert_eq!(body_excerpt(&long), format!("{}…", "é".repeat(200)));
     }
 }

@@ -205,31 +205,14 @@ async fn deliver(
             }
         };
         let result = send_once(f, link, &request).await;
-        let (status, ms, error) = match &result {
-            Ok(a) => (Some(a.status), a.duration.as_secs_f64() * 1000.0, None),
-            Err(e) => (None, 0.0, Some(e.to_string())),
-        };
-        let answer_body = result
-            .as_ref()
-            .map(|a| a.body_start.as_bytes()[..a.body_start.len().min(KEPT_ANSWER)].to_vec())
-            .unwrap_or_default();
-        let _ = f.writer.send(Write::Attempt {
-            seq,
-            attempt: Box::new(Attempt {
-                target: target.to_string(),
-                number: attempt,
-                at: now_iso(),
-                status,
-                duration_ms: ms,
-                error,
-                answer_headers: Vec::new(),
-                answer_body,
-            }),
-        });
+        let _ = f
+            .writer
+            .send(Write::Attempt { seq, attempt: Box::new(attempt_of(target, attempt, &result, false, false)) });
         let reason = match result {
             Ok(answer) => {
                 reached = true;
-                f.console.delivered(&shown, target, answer.status, ms, attempt);
+                let ms = answer.duration.as_secs_f64() * 1000.0;
+                f.console.delivered(&shown, target, answer.status, ms, attempt, &answer.body_start);
                 if answer.is_success() {
                     outcome(f, State::Delivered, seq, target, None);
                     return true;
@@ -262,6 +245,97 @@ async fn deliver(
         }
     }
     true
+}
+
+/// What the store keeps of one attempt: the app's status, headers and the start of its body, or
+/// why there was no answer.
+fn attempt_of(
+    target: &str,
+    number: u32,
+    result: &Result<Answer, DeliveryError>,
+    replay: bool,
+    edited: bool,
+) -> Attempt {
+    let (status, duration_ms, error, answer_headers, answer_body) = match result {
+        Ok(a) => (
+            Some(a.status),
+            a.duration.as_secs_f64() * 1000.0,
+            None,
+            a.headers.clone(),
+            a.body_start.as_bytes()[..a.body_start.len().min(KEPT_ANSWER)].to_vec(),
+        ),
+        Err(e) => (None, 0.0, Some(e.to_string()), Vec::new(), Vec::new()),
+    };
+    Attempt {
+        target: target.to_string(),
+        number,
+        at: now_iso(),
+        status,
+        duration_ms,
+        error,
+        answer_headers,
+        answer_body,
+        replay,
+        edited,
+    }
+}
+
+/// Recorded headers a replay does not resend: hop-by-hop ones, what describes the old body or
+/// signature, and the relay chain (the replay gets this listen's own).
+const NOT_REPLAYED: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "webhook-id",
+    "webhook-timestamp",
+    RELAY_HEADER,
+];
+
+impl Forwarding {
+    /// One replay of a recorded event (the inspector's Replay): `body` signed afresh under the
+    /// event's scheme with listen's secret, sent once to `url`, the attempt recorded as
+    /// attempt `number` to that target. Err: it could not be signed, so nothing was sent.
+    pub async fn replay_once(
+        &self,
+        seq: u64,
+        record: &Forwardable,
+        url: url::Url,
+        body: Vec<u8>,
+        recorded_headers: &[(String, String)],
+        number: u32,
+    ) -> Result<Attempt, String> {
+        let edited = body != record.body;
+        let mut extra = self.settings.headers.clone();
+        if record.account.is_some() {
+            extra.extend(self.settings.connect_headers.iter().cloned());
+        }
+        let mut request = signed(self, record, url, body, &extra)?;
+        // The headers the sender sent come along, except what the new signature and this
+        // connection set: the app sees the request as it arrived, signed afresh.
+        for (name, value) in recorded_headers {
+            let name = name.to_ascii_lowercase();
+            let set = request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name));
+            if !set && value != "***" && !NOT_REPLAYED.contains(&name.as_str()) && !name.contains("signature") {
+                request.headers.push((name, value.clone()));
+            }
+        }
+        let target = request.url.to_string();
+        let result = self.settings.client.send(&request, HINT).await;
+        let attempt = attempt_of(&target, number, &result, true, edited);
+        if let Ok(answer) = &result {
+            let shown =
+                Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
+            self.console.delivered(&shown, &target, answer.status, attempt.duration_ms, number, &answer.body_start);
+        }
+        let _ = self.writer.send(Write::Attempt { seq, attempt: Box::new(attempt.clone()) });
+        Ok(attempt)
+    }
 }
 
 /// 0.5 s, 1 s, 2 s … capped at 30 s.

@@ -18,6 +18,10 @@ use super::store::{Delivery, Record, Row, State, Verdict, Write, Writer, KEPT_PR
 use crate::providers::Provider;
 use crate::signing::{verify, Received, Scheme};
 
+/// The sender's address, put in each request's extensions by the accept loop.
+#[derive(Clone, Copy)]
+pub struct Peer(pub std::net::SocketAddr);
+
 pub struct Inbound {
     pub console: Arc<Console>,
     /// whk's own secret, accepted under every scheme.
@@ -132,6 +136,7 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
         ));
     }
     let (parts, body) = request.into_parts();
+    let source = parts.extensions.get::<Peer>().map(|peer| peer.0.to_string());
     let headers = parts.headers;
     // Held until the answer: the body's bytes stay counted while it waits for its commit.
     let mut permits = Vec::new();
@@ -150,7 +155,7 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
             headers: masked.clone(),
             body: body[..body.len().min(KEPT_PREFIX)].to_vec(),
             body_len: body.len() as u64,
-            ..Record::received(parts.uri.path())
+            ..Record::received(parts.uri.path(), source.clone())
         })
     };
 
@@ -216,7 +221,7 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
                 attempts: Vec::new(),
             })
             .collect(),
-        ..Record::received(parts.uri.path())
+        ..Record::received(parts.uri.path(), source.clone())
     };
     let shown_body = inbound.receiver_mode.then(|| body.clone());
     let record = Box::new(Record { body, ..record });
@@ -427,8 +432,8 @@ fn masked_headers(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
 }
 
 impl Record {
-    /// A record of a request arriving now at `path`, to fill in.
-    fn received(path: &str) -> Record {
+    /// A record of a request arriving now at `path` from `source`, to fill in.
+    fn received(path: &str, source: Option<String>) -> Record {
         Record {
             seq: 0,
             change: 0,
@@ -442,6 +447,7 @@ impl Record {
             verified: String::new(),
             msg_id: None,
             path: path.to_string(),
+            source,
             headers: Vec::new(),
             body: Vec::new(),
             body_len: 0,

@@ -3,6 +3,7 @@
 pub mod console;
 mod forward;
 mod inbound;
+mod inspector;
 pub mod routing;
 mod sentry;
 pub mod store;
@@ -24,6 +25,7 @@ use crate::Exit;
 pub use console::Console;
 use forward::{ForwardSettings, Forwarding};
 use inbound::Inbound;
+use inspector::Inspector;
 use routing::Routing;
 
 pub struct RelayConfig {
@@ -49,6 +51,8 @@ pub struct RelayConfig {
     pub exit_after: Option<u64>,
     /// Connections served at once; more get a 503 (0: as many as the file-handle limit allows).
     pub max_connections: usize,
+    /// Serve the web inspector (src/ui/inspector/API.md) on the same address.
+    pub inspector: bool,
 }
 
 /// Bytes of request bodies held at once, at least: beyond it senders get a 503 (memory stays
@@ -107,6 +111,15 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         opened.writer.clone(),
         console.clone(),
     ));
+    let inspector = match config.inspector {
+        true => {
+            let routing = &config.routing;
+            let shown_targets =
+                routing.forward_to.iter().chain(&routing.connect_to).chain(routing.routes.iter().map(|(_, url)| url));
+            Some(Inspector::start(&opened.path, shown_targets.cloned().collect(), forwarding.clone())?)
+        }
+        false => None,
+    };
     let (stop, stopped) = watch::channel(false);
     let targets = config.routing.all_targets().into_iter().chain(opened.pending.iter().map(|(_, t)| t.clone()));
     // Forwarding has a thread of its own: on the runtime that serves the senders, each target's
@@ -148,6 +161,9 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         forwarding: forwarding.clone(),
     });
     announce(&console, bound, resumed);
+    if inspector.is_some() {
+        console.info(&format!("Inspector: http://{bound}/"));
+    }
 
     let exit_after = config.exit_after;
     let client_timeout = config.client_timeout;
@@ -171,10 +187,10 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => {
                         accept_backoff.reset();
-                        stream
+                        accepted
                     }
                     Err(err) => {
                         // Out of file handles, most likely: waiting lets connections finish;
@@ -187,9 +203,12 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
                     tokio::spawn(refuse_busy(stream, max_connections));
                     continue;
                 };
-                let inbound = inbound.clone();
+                let (inbound, inspector) = (inbound.clone(), inspector.clone());
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| inbound::handle(inbound.clone(), request));
+                    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                        request.extensions_mut().insert(inbound::Peer(peer));
+                        dispatch(inbound.clone(), inspector.clone(), request)
+                    });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .timer(TokioTimer::new())
                         .header_read_timeout(client_timeout)
@@ -215,6 +234,9 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
 
     // Stop accepting, let deliveries in flight finish for a bounded time, then report the rest.
     drop(listener);
+    if let Some(inspector) = &inspector {
+        inspector.close_feeds();
+    }
     let _ = stop.send(true);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, futures_join(workers)).await;
     let pending = forwarding.outstanding.load(Ordering::SeqCst);
@@ -237,11 +259,25 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
         console::say_error(&format!("whk: {dropped} console lines were dropped: the output was not being read"));
     }
     drop(inbound);
+    drop(inspector);
     drop(forwarding);
     // Whatever is still running there (a delivery past the grace period) stays pending in the store.
     forward_runtime.shutdown_background();
     opened.close();
     Ok(exit)
+}
+
+/// The inspector's requests to it (when it is on), everything else to the webhook side.
+async fn dispatch(
+    inbound: Arc<Inbound>,
+    inspector: Option<Arc<Inspector>>,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<inspector::Body>, std::convert::Infallible> {
+    use http_body_util::BodyExt;
+    match inspector {
+        Some(inspector) if Inspector::claims(&request) => Ok(inspector.handle(request).await),
+        _ => Ok(inbound::handle(inbound, request).await?.map(BodyExt::boxed)),
+    }
 }
 
 /// Waits after a failed accept: 10 ms, doubling to 1 s while failures continue.

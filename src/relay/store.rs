@@ -38,7 +38,8 @@ use crate::time::iso_millis;
 pub const KEPT_PREFIX: usize = 4096;
 
 /// The schema, one step per version: `user_version` says how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE events(
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     change INTEGER NOT NULL,
@@ -86,7 +87,14 @@ CREATE TABLE attempts(
 CREATE INDEX attempts_seq ON attempts(seq);
 CREATE TABLE clock(id INTEGER PRIMARY KEY CHECK (id = 1), change INTEGER NOT NULL);
 INSERT INTO clock VALUES (1, 0);
-"#];
+"#,
+    r#"
+ALTER TABLE attempts ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE attempts ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN source TEXT;
+CREATE INDEX attempts_change ON attempts(change);
+"#,
+];
 
 /// Accepted (stored, forwarded) or rejected (kept for inspection only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +159,8 @@ pub struct Record {
     /// Standard Webhooks' webhook-id, when it came with one.
     pub msg_id: Option<String>,
     pub path: String,
+    /// The sender's address (`ip:port`); None in records kept before it was.
+    pub source: Option<String>,
     /// As received, credentials masked.
     pub headers: Vec<(String, String)>,
     /// Exactly as received (for a rejected request, its first [`KEPT_PREFIX`] bytes).
@@ -181,6 +191,10 @@ pub struct Attempt {
     pub answer_headers: Vec<(String, String)>,
     /// The first [`KEPT_PREFIX`] bytes of the app's answer.
     pub answer_body: Vec<u8>,
+    /// Made by a replay (the inspector's, or `whk replay`), not by the relay's own delivery.
+    pub replay: bool,
+    /// The body sent was not the recorded one.
+    pub edited: bool,
 }
 
 impl Record {
@@ -356,7 +370,8 @@ impl Store {
         let Some(seq) = seq else { return Ok(None) };
         let mut records = self.select(&format!("{SELECT_EVENTS} WHERE e.seq = ?1"), &[&seq])?;
         let Some(mut record) = records.pop() else { return Ok(None) };
-        for attempt in self.attempts(seq as u64)? {
+        let attempts = self.attempts(seq as u64)?;
+        for attempt in attempts {
             if let Some(delivery) = record.deliveries.iter_mut().find(|d| d.target == attempt.target) {
                 delivery.attempts.push(attempt);
             }
@@ -463,25 +478,62 @@ impl Store {
         }
     }
 
-    /// Every attempt at one record, oldest first (export): listen's, and replays' to any target.
+    /// Every attempt at one record in the order they were made: listen's, and replays' to any
+    /// target, one it has no delivery for included (export, `whk log show`, the inspector).
     pub fn attempts(&self, seq: u64) -> Result<Vec<Attempt>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT target, attempt, at, status, duration_ms, error, answer_headers, answer_body
-             FROM attempts WHERE seq = ?1 ORDER BY rowid",
-        )?;
-        let attempts = statement.query_map([seq as i64], |r| {
-            Ok(Attempt {
-                target: r.get(0)?,
-                number: r.get(1)?,
-                at: r.get(2)?,
-                status: r.get(3)?,
-                duration_ms: r.get(4)?,
-                error: r.get(5)?,
-                answer_headers: decode_headers(r.get::<_, Option<String>>(6)?.as_deref().unwrap_or("[]")),
-                answer_body: r.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default(),
-            })
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE seq = ?1 ORDER BY rowid"))?;
+        let attempts = statement.query_map([seq as i64], |r| attempt_from_row(r, 0))?;
+        Ok(attempts.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Attempts recorded after the change counter was `change`, in the order they were recorded,
+    /// with their event's seq: what the inspector's live feed announces.
+    pub fn attempts_since(&self, change: u64) -> Result<Vec<(u64, Attempt)>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT seq, {ATTEMPT_COLUMNS} FROM attempts WHERE change > ?1 ORDER BY rowid LIMIT 1000"
+        ))?;
+        let attempts = statement.query_map([change.min(i64::MAX as u64) as i64], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, attempt_from_row(r, 1)?))
         })?;
         Ok(attempts.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many attempts each of `seqs` has (replays included); absent seqs have none.
+    pub fn attempt_counts(&self, seqs: &[u64]) -> Result<BTreeMap<u64, u64>> {
+        let mut statement = self.conn.prepare_cached("SELECT count(*) FROM attempts WHERE seq = ?1")?;
+        let mut counts = BTreeMap::new();
+        for &seq in seqs {
+            let n: i64 = statement.query_row([seq as i64], |r| r.get(0))?;
+            counts.insert(seq, n as u64);
+        }
+        Ok(counts)
+    }
+
+    /// The newest seq in the store (0 when it is empty).
+    pub fn latest_seq(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Records per state over the whole store: (delivered, pending, failed, rejected). A record
+    /// with a pending delivery counts as pending, else with a failed one as failed; an accepted
+    /// record without deliveries was delivered to listen itself.
+    pub fn state_counts(&self) -> Result<[u64; 4]> {
+        let sql = "SELECT
+            sum(verdict = 'rejected'),
+            sum(verdict = 'accepted' AND p > 0),
+            sum(verdict = 'accepted' AND p = 0 AND f > 0),
+            sum(verdict = 'accepted' AND p = 0 AND f = 0)
+            FROM (SELECT e.verdict AS verdict,
+                (SELECT count(*) FROM deliveries d WHERE d.seq = e.seq AND d.state = 'pending') AS p,
+                (SELECT count(*) FROM deliveries d WHERE d.seq = e.seq AND d.state = 'failed') AS f
+                FROM events e)";
+        let [rejected, pending, failed, delivered] = self.conn.query_row(sql, [], |r| {
+            let n = |i| r.get::<_, Option<i64>>(i).map(|n| n.unwrap_or(0) as u64);
+            Ok([n(0)?, n(1)?, n(2)?, n(3)?])
+        })?;
+        Ok([delivered, pending, failed, rejected])
     }
 
     fn select(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Record>> {
@@ -692,7 +744,7 @@ pub struct Forwardable {
 pub const RELAYED_BY: &str = "whk-relayed-by";
 
 const SELECT_EVENTS: &str = "SELECT e.seq, e.change, e.at, e.verdict, e.reason, e.event_id, e.type, e.provider,
-    e.account, e.verified, e.msg_id, e.path, e.headers, e.body, e.body_len FROM events e";
+    e.account, e.verified, e.msg_id, e.path, e.headers, e.body, e.body_len, e.source FROM events e";
 
 fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
     Ok(Record {
@@ -711,7 +763,27 @@ fn record_from_row(r: &rusqlite::Row) -> rusqlite::Result<Record> {
         headers: decode_headers(&r.get::<_, String>(12)?),
         body: r.get(13)?,
         body_len: r.get::<_, i64>(14)? as u64,
+        source: r.get(15)?,
         deliveries: Vec::new(),
+    })
+}
+
+const ATTEMPT_COLUMNS: &str =
+    "target, attempt, at, status, duration_ms, error, answer_headers, answer_body, replay, edited";
+
+/// An attempt from [`ATTEMPT_COLUMNS`] starting at column `first`.
+fn attempt_from_row(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Attempt> {
+    Ok(Attempt {
+        target: r.get(first)?,
+        number: r.get(first + 1)?,
+        at: r.get(first + 2)?,
+        status: r.get(first + 3)?,
+        duration_ms: r.get(first + 4)?,
+        error: r.get(first + 5)?,
+        answer_headers: decode_headers(r.get::<_, Option<String>>(first + 6)?.as_deref().unwrap_or("[]")),
+        answer_body: r.get::<_, Option<Vec<u8>>>(first + 7)?.unwrap_or_default(),
+        replay: r.get(first + 8)?,
+        edited: r.get(first + 9)?,
     })
 }
 
@@ -807,8 +879,8 @@ fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, claimed_by: 
     let Row { record, at_ms, headers } = row;
     let mut insert = tx.prepare_cached(
         "INSERT INTO events(change, at, at_ms, verdict, reason, event_id, type, provider, account, verified,
-            msg_id, path, headers, body, body_len)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            msg_id, path, headers, body, body_len, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     insert.execute(params![
         change,
@@ -826,6 +898,7 @@ fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, claimed_by: 
         headers,
         record.body,
         record.body_len.min(i64::MAX as u64) as i64,
+        record.source,
     ])?;
     let seq = tx.last_insert_rowid();
     let mut delivery = tx.prepare_cached(
@@ -840,8 +913,9 @@ fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, claimed_by: 
 
 fn insert_attempt(tx: &rusqlite::Transaction, change: i64, seq: u64, a: &Attempt) -> rusqlite::Result<()> {
     let mut insert = tx.prepare_cached(
-        "INSERT INTO attempts(seq, target, attempt, at, status, duration_ms, error, answer_headers, answer_body, change)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO attempts(seq, target, attempt, at, status, duration_ms, error, answer_headers, answer_body, change,
+            replay, edited)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     insert.execute(params![
         seq as i64,
@@ -853,7 +927,9 @@ fn insert_attempt(tx: &rusqlite::Transaction, change: i64, seq: u64, a: &Attempt
         a.error,
         encode_headers(&a.answer_headers),
         a.answer_body,
-        change
+        change,
+        a.replay,
+        a.edited
     ])?;
     Ok(())
 }
@@ -1101,7 +1177,7 @@ pub fn export_lines(record: &Record, attempts: &[Attempt]) -> Vec<Value> {
         "rec": if record.verdict == Verdict::Rejected { "rejected" } else { "event" },
         "seq": record.seq, "at": record.at, "id": record.event_id, "type": record.event_type,
         "provider": record.provider, "account": record.account, "verified": record.verified,
-        "msg_id": record.msg_id, "path": record.path, "headers": headers,
+        "msg_id": record.msg_id, "path": record.path, "source": record.source, "headers": headers,
         "targets": record.targets(), "body_len": record.body_len,
     });
     if let Some(reason) = &record.reason {
@@ -1113,10 +1189,17 @@ pub fn export_lines(record: &Record, attempts: &[Attempt]) -> Vec<Value> {
     }
     let mut lines = vec![head];
     for a in attempts {
-        lines.push(json!({
+        let mut line = json!({
             "rec": "attempt", "seq": record.seq, "target": a.target, "attempt": a.number, "at": a.at,
             "status": a.status, "duration_ms": a.duration_ms, "error": a.error,
-        }));
+        });
+        // Only when set, so exports of relay deliveries read as they did in 0.1.
+        for (flag, set) in [("replay", a.replay), ("edited", a.edited)] {
+            if set {
+                line[flag] = Value::Bool(true);
+            }
+        }
+        lines.push(line);
     }
     for d in record.deliveries.iter().filter(|d| d.state != State::Pending) {
         lines.push(json!({
@@ -1227,6 +1310,7 @@ pub fn decode_line(line: &[u8]) -> Option<Line> {
                 reason: text("reason"),
                 event_id: text("id").unwrap_or_default(),
                 event_type: text("type").unwrap_or_default(),
+                source: text("source"),
                 provider: text("provider").unwrap_or_default(),
                 account: text("account"),
                 verified: text("verified").unwrap_or_default(),
@@ -1249,6 +1333,8 @@ pub fn decode_line(line: &[u8]) -> Option<Line> {
                 error: text("error"),
                 answer_headers: Vec::new(),
                 answer_body: Vec::new(),
+                replay: value.get("replay").and_then(Value::as_bool).unwrap_or(false),
+                edited: value.get("edited").and_then(Value::as_bool).unwrap_or(false),
             }),
         )),
         kind @ ("delivered" | "failed") => Some(Line::Outcome {
@@ -1280,6 +1366,7 @@ mod tests {
             verified: "local".into(),
             msg_id: None,
             path: "/".into(),
+            source: Some("127.0.0.1:40000".into()),
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.as_bytes().to_vec(),
             body_len: body.len() as u64,
@@ -1349,6 +1436,8 @@ mod tests {
             error: None,
             answer_headers: Vec::new(),
             answer_body: Vec::new(),
+            replay: false,
+            edited: false,
         };
         let mut importer = Importer::default();
         for line in export_lines(&record, std::slice::from_ref(&attempt)) {

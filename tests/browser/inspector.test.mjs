@@ -257,6 +257,9 @@ test('two triggered events appear live, without a reload', LIMIT, async () => {
   const types = await page.locator('#events li').evaluateAll((rows) => rows.map((r) => r.dataset.type));
   assert.deepEqual(types, ['customer.created', 'payment_intent.succeeded'], 'newest first');
   await waitFor('the status strip to count both', async () => (await page.locator('#status-delivered').textContent()) === '2');
+  // Each was delivered once: the live feed counts every attempt once, whether it came with the arrival or after.
+  const counted = await page.locator('#events li').evaluateAll((rows) => rows.map((r) => /(\d+) attempts?/.exec(r.textContent)?.[1]));
+  assert.deepEqual(counted, ['1', '1'], 'one attempt each');
   await page.screenshot({ path: path.join(screenshotDir, 'inspector-list.png') });
 });
 

@@ -11,11 +11,12 @@ fn shown(run: &Run) -> String {
 }
 
 /// Placeholders for what changes from run to run.
-const FILTERS: [(&str, &str); 10] = [
+const FILTERS: [(&str, &str); 11] = [
     (r"\b(evt|msg|EV|ev)_[A-Za-z0-9]{8,}", "${1}_[ID]"),
     (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
     (r"localhost:\d+", "localhost:[PORT]"),
     (r"\b\d+(\.\d+)? ?(ms|µs|s)\b", "[DURATION]"),
+    (r#""duration_ms":[0-9.e-]+"#, r#""duration_ms":"[DURATION]""#),
     (r"\b\d{2}:\d{2}:\d{2}(\.\d+)?\b", "[TIME]"),
     (r"\b\d{4}-\d{2}-\d{2}T[0-9:.]+Z", "[DATE]"),
     (r"/tmp/[^\s`']+", "[TMP]"),
@@ -65,6 +66,33 @@ fn listen_console() {
     let (status, out, err, _dir) = listen.stop(None);
     assert!(status.success(), "{err}");
     assert_golden!("listen_console", format!("--- stdout\n{out}--- stderr\n{err}"));
+}
+
+/// A failing app: the retry line names the event and the reason, and the console shows the start
+/// of what the app answered.
+#[test]
+fn listen_console_app_error() {
+    let app = Sink::with_response(503, &[], "database is down\n  (try later)");
+    let listen = Listener::start(&["--forward-to", &app.url("/webhook"), "--exit-after", "1", "--retries", "1"]);
+    listen.whk().args(["trigger", "payout.failed", "--forward-to", &listen.url()]).run().expect(0);
+    let (status, out, err, _dir) = listen.stop(None);
+    assert!(status.success(), "{err}");
+    assert_golden!("listen_console_app_error", format!("--- stdout\n{out}--- stderr\n{err}"));
+}
+
+#[test]
+fn listen_console_json() {
+    let app = Sink::start(200);
+    let listen = Listener::start(&["--forward-to", &app.url("/webhook"), "--exit-after", "1", "--format", "json"]);
+    listen.whk().args(["trigger", "payout.failed", "--forward-to", &listen.url()]).run().expect(0);
+    let (status, out, err, _dir) = listen.stop(None);
+    assert!(status.success(), "{err}");
+    for line in out.lines() {
+        let line: serde_json::Value = serde_json::from_str(line).unwrap();
+        let time = line["time"].as_str().unwrap_or_default();
+        assert!(humantime::parse_rfc3339(time).is_ok(), "an RFC 3339 time on every line: {line}");
+    }
+    assert_golden!("listen_console_json", format!("--- stdout\n{out}--- stderr\n{err}"));
 }
 
 #[test]

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[test]
-#[ignore = "the inspector's server side is not in listen yet: remove this line when listen implements src/ui/inspector/API.md"]
 fn the_inspector_works_in_a_real_browser() {
     let chromium = std::env::var_os("WHK_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     if !chromium.exists() {

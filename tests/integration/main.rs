@@ -7,6 +7,7 @@ mod events;
 mod fintoc;
 mod golden;
 mod input;
+mod inspector;
 mod inspector_browser;
 mod listen;
 mod load;
