@@ -76,7 +76,7 @@ fn listen_console_app_error() {
     let listen = Listener::start(&["--forward-to", &app.url("/webhook"), "--exit-after", "1", "--retries", "1"]);
     listen.whk().args(["trigger", "payout.failed", "--forward-to", &listen.url()]).run().expect(0);
     let (status, out, err, _dir) = listen.stop(None);
-    assert!(status.success(), "{err}");
+    assert_eq!(status.code(), Some(1), "a delivery given up is exit 1 with --exit-after: {err}");
     assert_golden!("listen_console_app_error", format!("--- stdout\n{out}--- stderr\n{err}"));
 }
 
