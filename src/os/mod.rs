@@ -69,6 +69,56 @@ pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// While alive, the terminal on standard input does not buffer lines or echo: keys typed while a
+/// program is busy (redrawing a list) wait, whole, for its next read. In line mode the terminal
+/// would itself act on a backspace typed then, and the program would never see it.
+pub struct KeysUnbuffered {
+    #[cfg(unix)]
+    saved: Option<libc::termios>,
+}
+
+impl KeysUnbuffered {
+    pub fn new() -> KeysUnbuffered {
+        #[cfg(unix)]
+        {
+            // SAFETY: tcgetattr and tcsetattr only read and write the `termios` value on this stack
+            // frame, valid for both calls, for standard input's descriptor, open for the process.
+            unsafe {
+                let mut saved: libc::termios = std::mem::zeroed();
+                if libc::tcgetattr(libc::STDIN_FILENO, &mut saved) != 0 {
+                    return KeysUnbuffered { saved: None };
+                }
+                let mut keys = saved;
+                keys.c_lflag &= !(libc::ICANON | libc::ECHO);
+                keys.c_cc[libc::VMIN] = 1;
+                keys.c_cc[libc::VTIME] = 0;
+                let changed = libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &keys) == 0;
+                KeysUnbuffered { saved: changed.then_some(saved) }
+            }
+        }
+        #[cfg(not(unix))]
+        KeysUnbuffered {}
+    }
+}
+
+impl Default for KeysUnbuffered {
+    fn default() -> Self {
+        KeysUnbuffered::new()
+    }
+}
+
+impl Drop for KeysUnbuffered {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(saved) = &self.saved {
+            // SAFETY: restores the settings read in `new`, a valid `termios`, on the same descriptor.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+            }
+        }
+    }
+}
+
 /// Takes an exclusive advisory lock on `file` without waiting; false when another process holds it.
 pub fn try_lock(file: &std::fs::File) -> bool {
     #[cfg(unix)]

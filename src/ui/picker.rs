@@ -41,7 +41,10 @@ pub fn pick_event(catalog: &Catalog) -> Result<Option<String>> {
     console::set_colors_enabled_stderr(colors);
     let theme: &dyn Theme = if colors { &ColorfulTheme::default() } else { &SimpleTheme };
     let rows = MAX_ROWS.min(usize::from(term.size().0).max(3) - 2);
+    // A key typed while the list redraws must reach the next read, not the terminal's line editing.
+    let keys = crate::os::KeysUnbuffered::new();
     let chosen = run(&term, theme, templates, &items, rows);
+    drop(keys);
     // Whatever happened, give the cursor back.
     let _ = term.show_cursor();
     let chosen = chosen.context("the event picker failed")?;
