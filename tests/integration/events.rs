@@ -78,3 +78,28 @@ fn the_table_groups_by_provider_without_colour_off_a_terminal() {
     let run = Whk::new().args(["events", "--color", "always"]).env("NO_COLOR", "1").run().expect(0);
     assert!(run.stdout().contains('\u{1b}'), "--color always wins over NO_COLOR");
 }
+
+/// Every name the Stripe CLI's `stripe trigger` accepts that is an event type of its own (the
+/// file's header says which ten are not) builds offline as that Stripe event; the ten others are
+/// refused as unknown, not sent as something else.
+#[test]
+fn every_stripe_cli_trigger_name_that_is_an_event_type_works() {
+    let names = include_str!("../data/stripe-cli-trigger-names.txt");
+    let listed = Whk::new().args(["events", "--json", "--provider", "stripe"]).run().expect(0);
+    let stripe: Vec<Value> = serde_json::from_str(&listed.stdout()).unwrap();
+    let known = |name: &str| stripe.iter().any(|e| e["type"] == name);
+    let (mut types, mut others) = (0, 0);
+    for name in names.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let run = Whk::new().args(["trigger", &format!("stripe:{name}"), "--print", "--json"]).run();
+        if known(name) {
+            let request: Value = serde_json::from_str(&run.expect(0).stdout()).unwrap();
+            let event: Value = serde_json::from_str(request["body"].as_str().unwrap()).unwrap();
+            assert_eq!(event["type"], name);
+            types += 1;
+        } else {
+            assert!(run.expect(2).stderr().contains("unknown event"), "{name}");
+            others += 1;
+        }
+    }
+    assert_eq!((types, others), (111, 10), "the CLI's 121 names: 111 event types and 10 others");
+}
