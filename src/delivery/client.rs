@@ -11,15 +11,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper::header::{HeaderMap, HeaderName, HeaderValue, HOST};
-use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncRead, AsyncWrite};
+use hyper::header::{HeaderName, HeaderValue};
 use tokio::net::TcpStream;
 use url::Url;
 
+use super::http1::{Io, Read, Wire};
 use crate::delivery::DeliveryError;
 
 /// How many bytes of an answer's body are kept, to show and record what the endpoint said.
@@ -89,24 +86,30 @@ pub struct Client {
     tls_config: OnceLock<Result<Arc<rustls::ClientConfig>, String>>,
 }
 
-/// Headers ready to go on many requests.
+/// Headers written out as `Name: value` lines once, to serve many requests.
 #[derive(Clone, Debug, Default)]
-pub struct Headers(HeaderMap);
+pub struct Headers {
+    lines: Vec<u8>,
+    /// Whether they set `Host` (else the URL's is sent).
+    has_host: bool,
+}
 
 impl Headers {
     /// The values are valid header values (the provider's constants, signatures, `-H` values
     /// checked by `parse_header`); one that is not is left out rather than sent broken.
+    /// Content-Length is the body's own, written by the client.
     pub fn new<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Headers {
-        let mut map = HeaderMap::new();
+        let mut out = Headers::default();
         for (name, value) in headers {
-            if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-                // Content-Length is the body's own, set by the client.
-                if name != hyper::header::CONTENT_LENGTH {
-                    map.append(name, value);
+            let valid = HeaderName::from_bytes(name.as_bytes()).is_ok() && HeaderValue::from_str(value).is_ok();
+            if valid && !name.eq_ignore_ascii_case("content-length") {
+                out.has_host |= name.eq_ignore_ascii_case("host");
+                for part in [name.as_bytes(), b": ", value.as_bytes(), b"\r\n"] {
+                    out.lines.extend_from_slice(part);
                 }
             }
         }
-        Headers(map)
+        out
     }
 }
 
@@ -154,13 +157,17 @@ impl Client {
                 addrs,
                 tls,
                 path,
-                host: HeaderValue::from_str(&authority).map_err(|_| other(format!("bad host `{authority}`")))?,
+                host: HeaderValue::from_str(&authority)
+                    .map(|_| authority.clone())
+                    .map_err(|_| other(format!("bad host `{authority}`")))?,
                 shown: format!("{host}:{port}"),
                 url: url.to_string(),
                 hint: hint.to_string(),
             },
             timeout: self.timeout,
-            sender: None,
+            wire: Wire::new(),
+            out: Vec::with_capacity(4096),
+            deadline: None,
         })
     }
 
@@ -179,7 +186,8 @@ struct Target {
     tls: Option<(tokio_rustls::TlsConnector, rustls::pki_types::ServerName<'static>)>,
     /// The request target: path and query.
     path: String,
-    host: HeaderValue,
+    /// The `Host` header's value.
+    host: String,
     /// `host:port`, for messages.
     shown: String,
     url: String,
@@ -190,11 +198,12 @@ struct Target {
 pub struct Connection {
     target: Target,
     timeout: Duration,
-    sender: Option<SendRequest<Full<Bytes>>>,
+    wire: Wire,
+    /// The request being written: reused from request to request.
+    out: Vec<u8>,
+    /// The timeout's timer, moved forward for each request rather than made anew.
+    deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
-
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 impl Connection {
     /// POSTs `body` with the `fixed` headers, then `own` (this request's), and reads the answer,
@@ -209,17 +218,27 @@ impl Connection {
     ) -> Result<Answer, Failure> {
         let started = Instant::now();
         let timeout = self.timeout;
-        match tokio::time::timeout(timeout, self.exchange(fixed, own, body, &keep)).await {
-            Ok(Ok(mut answer)) => {
+        // Moving a timer's deadline is nearly free in tokio; making one per request is not.
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut timer = self.deadline.take().unwrap_or_else(|| Box::pin(tokio::time::sleep_until(deadline)));
+        timer.as_mut().reset(deadline);
+        let result = tokio::select! {
+            biased;
+            result = self.exchange(fixed, own, &body, &keep) => Some(result),
+            _ = timer.as_mut() => None,
+        };
+        self.deadline = Some(timer);
+        match result {
+            Some(Ok(mut answer)) => {
                 answer.duration = started.elapsed();
                 Ok(answer)
             }
-            Ok(Err(failure)) => {
-                self.sender = None;
+            Some(Err(failure)) => {
+                self.wire.stream = None;
                 Err(failure)
             }
-            Err(_) => {
-                self.sender = None;
+            None => {
+                self.wire.stream = None;
                 let url = self.target.url.clone();
                 Err((FailureKind::Timeout, DeliveryError::Timeout { url, secs: timeout.as_secs_f64() }))
             }
@@ -230,68 +249,69 @@ impl Connection {
         &mut self,
         fixed: &Headers,
         own: &[(&str, &str)],
-        body: Bytes,
+        body: &[u8],
         keep: &impl Fn(u16) -> bool,
     ) -> Result<Answer, Failure> {
+        use std::io::Write;
+        use tokio::io::AsyncWriteExt;
+        self.out.clear();
+        let _ = write!(self.out, "POST {} HTTP/1.1\r\n", self.target.path);
+        if !fixed.has_host {
+            self.out.extend_from_slice(b"Host: ");
+            self.out.extend_from_slice(self.target.host.as_bytes());
+            self.out.extend_from_slice(b"\r\n");
+        }
+        self.out.extend_from_slice(&fixed.lines);
+        for (name, value) in own {
+            for part in [name.as_bytes(), b": ", value.as_bytes(), b"\r\n"] {
+                self.out.extend_from_slice(part);
+            }
+        }
+        let _ = write!(self.out, "Content-Length: {}\r\n\r\n", body.len());
+        self.out.extend_from_slice(body);
         loop {
-            let alive = match &mut self.sender {
-                Some(sender) => sender.ready().await.is_ok(),
-                None => false,
-            };
-            if !alive {
-                self.sender = Some(self.connect().await?);
+            let reused = self.wire.stream.is_some();
+            if !reused {
+                self.wire.stream = Some(self.connect().await?);
+                self.wire.buf.clear();
+                self.wire.pos = 0;
             }
-            let reused = alive;
-            let mut request = hyper::Request::post(self.target.path.as_str())
-                .body(Full::new(body.clone()))
-                .map_err(|err| self.failure(FailureKind::Other, err.to_string()))?;
-            let headers = request.headers_mut();
-            headers.clone_from(&fixed.0);
-            if !headers.contains_key(HOST) {
-                headers.insert(HOST, self.target.host.clone());
-            }
-            for (name, value) in own {
-                if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-                    headers.insert(name, value);
-                }
-            }
-            let sender = self.sender.as_mut().expect("connected above");
-            let response = match sender.send_request(request).await {
-                Ok(response) => response,
-                // The server closed the idle connection as the request went out: once more on a
-                // new one. A request the server may have read is not sent twice.
-                Err(err) if reused && (err.is_canceled() || err.is_incomplete_message()) => {
-                    self.sender = None;
+            let stream = self.wire.stream.as_mut().expect("connected above");
+            if let Err(err) = stream.write_all(&self.out).await {
+                self.wire.stream = None;
+                if reused {
                     continue;
                 }
-                Err(err) => return Err(self.answer_failure(&err)),
-            };
-            let status = response.status().as_u16();
-            let wanted = keep(status);
-            let headers = if wanted {
-                response
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let mut body = response.into_body();
-            let mut kept = Vec::new();
-            while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|err| self.answer_failure(&err))?;
-                if let (true, Some(data)) = (wanted, frame.data_ref()) {
-                    let room = BODY_KEPT.saturating_sub(kept.len());
-                    kept.extend_from_slice(&data[..data.len().min(room)]);
+                return Err(self.failure(FailureKind::Closed, err.to_string()));
+            }
+            match self.wire.read_answer(keep).await {
+                Ok((answer, keep_alive)) => {
+                    if !keep_alive {
+                        self.wire.stream = None;
+                    }
+                    return Ok(answer);
+                }
+                // The server closed the idle connection as the request went out: once more on a
+                // new one. A request the server may have read is not sent twice.
+                Err(Read::Nothing) if reused => self.wire.stream = None,
+                Err(Read::Nothing) => {
+                    self.wire.stream = None;
+                    return Err(self.failure(FailureKind::Closed, "the connection closed before an answer".into()));
+                }
+                Err(Read::Failed(kind, reason)) => {
+                    self.wire.stream = None;
+                    let https = if self.target.tls.is_none() && kind == FailureKind::Other {
+                        " (an https:// server answering plain HTTP?)"
+                    } else {
+                        ""
+                    };
+                    return Err(self.failure(kind, format!("{reason}{https}")));
                 }
             }
-            let body_start = String::from_utf8_lossy(&kept).into_owned();
-            return Ok(Answer { status, duration: Duration::ZERO, headers, body_start });
         }
     }
 
-    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failure> {
+    async fn connect(&self) -> Result<Box<dyn Io>, Failure> {
         let target = &self.target;
         let mut last = None;
         let mut stream = None;
@@ -340,28 +360,11 @@ impl Connection {
                 }
             }
         };
-        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
-            .await
-            .map_err(|err| self.failure(FailureKind::Connect, err.to_string()))?;
-        // The connection's own task drives its I/O; it ends when the connection closes or the
-        // sender is dropped.
-        tokio::spawn(connection);
-        Ok(sender)
+        Ok(io)
     }
 
     fn failure(&self, kind: FailureKind, reason: String) -> Failure {
         (kind, DeliveryError::Other { url: self.target.url.clone(), reason })
-    }
-
-    fn answer_failure(&self, err: &hyper::Error) -> Failure {
-        if err.is_parse() || err.is_parse_status() {
-            let https = if self.target.tls.is_none() { " (an https:// server answering plain HTTP?)" } else { "" };
-            self.failure(FailureKind::Other, format!("the answer is not HTTP/1.1: {err}{https}"))
-        } else if err.is_incomplete_message() || err.is_canceled() || err.is_closed() {
-            self.failure(FailureKind::Closed, "the connection closed before the whole answer came".into())
-        } else {
-            self.failure(FailureKind::Other, full_reason(err))
-        }
     }
 }
 

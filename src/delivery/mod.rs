@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod expect;
+mod http1;
 pub(crate) mod load;
 pub(crate) mod report;
 mod request;
