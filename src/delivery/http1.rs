@@ -237,4 +237,3 @@ fn framing(response: &httparse::Response, status: u16) -> Result<(Body, bool), R
     };
     Ok((body, close))
 }
-
