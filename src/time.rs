@@ -10,6 +10,19 @@ pub fn unix_seconds(at: SystemTime) -> i64 {
     at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
+/// The moment a span such as `10m` or `7d` before now names (`--since`, `--older-than`): an
+/// error naming `flag` for text that is not a duration, or a span that reaches back before 1970,
+/// never a panic.
+pub fn span_ago(flag: &str, text: &str) -> Result<(Duration, SystemTime), String> {
+    let span = humantime::parse_duration(text)
+        .map_err(|_| format!("{flag} `{text}` is not a duration such as 90s, 10m, 2h or 7d"))?;
+    let at = SystemTime::now()
+        .checked_sub(span)
+        .filter(|t| *t >= UNIX_EPOCH)
+        .ok_or_else(|| format!("{flag} `{text}` reaches back before 1970: give a shorter duration"))?;
+    Ok((span, at))
+}
+
 /// Unix seconds now.
 pub fn unix_now() -> i64 {
     unix_seconds(SystemTime::now())

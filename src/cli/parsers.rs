@@ -31,15 +31,10 @@ impl TypedValueParser for Span {
     type Value = Duration;
 
     fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &OsStr) -> Result<Duration, clap::Error> {
-        let text = value.to_string_lossy();
-        let span = humantime::parse_duration(&text).map_err(|_| {
-            invalid(cmd, format!("{} `{text}` is not a duration such as 90s, 10m, 2h or 1d", flag(arg)))
-        })?;
         // A span reaching back before 1970 names no moment whk records could have.
-        match std::time::SystemTime::now().checked_sub(span) {
-            Some(at) if at >= std::time::UNIX_EPOCH => Ok(span),
-            _ => Err(invalid(cmd, format!("{} `{text}` reaches back before 1970: use a shorter span", flag(arg)))),
-        }
+        crate::time::span_ago(&flag(arg), &value.to_string_lossy())
+            .map(|(span, _)| span)
+            .map_err(|message| invalid(cmd, message))
     }
 }
 

@@ -67,7 +67,7 @@ pub fn run(args: LogArgs) -> Result<Exit> {
             );
         }
         Some(LogCommand::Prune { older_than }) => {
-            let cutoff = store::ago("--older-than", &older_than)?;
+            let cutoff = crate::time::span_ago("--older-than", &older_than).map_err(crate::UsageError)?.1;
             let mut store = Store::open_existing(&path)?;
             let removed = store.prune(cutoff)?;
             eprintln!("Pruned {removed} records older than {older_than} from {}", path.display());

@@ -14,7 +14,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::console::{Console, Shown};
 use super::forward::{now_iso, Forwarding, Queues, RELAY_HEADER};
 use super::routing::Routing;
-use super::store::{Delivery, Record, Row, State, Verdict, Write, Writer, KEPT_PREFIX};
+use super::store::{Delivery, Record, Row, Verdict, Write, Writer, KEPT_PREFIX};
 use crate::providers::Provider;
 use crate::signing::{verify, Received, Scheme};
 
@@ -211,16 +211,7 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
         msg_id: header("webhook-id").map(String::from),
         headers: masked,
         body_len: body.len() as u64,
-        deliveries: targets
-            .iter()
-            .map(|t| Delivery {
-                target: t.clone(),
-                state: State::Pending,
-                reason: None,
-                updated_at: None,
-                attempts: Vec::new(),
-            })
-            .collect(),
+        deliveries: targets.iter().map(|t| Delivery::pending(t)).collect(),
         ..Record::received(parts.uri.path(), source.clone())
     };
     let shown_body = inbound.receiver_mode.then(|| body.clone());

@@ -346,7 +346,7 @@ fn filter_from_query(query: &str) -> Result<Filter, String> {
                 })
             }
             "search" => filter.body_contains = Some(value),
-            "since" => filter.since = Some(super::store::ago("since", &value).map_err(|e| e.0)?),
+            "since" => filter.since = Some(crate::time::span_ago("since", &value)?.1),
             "target" => filter.target = Some(value),
             "limit" => match value.parse::<usize>() {
                 Ok(n) if (1..=1000).contains(&n) => filter.limit = Some(n),

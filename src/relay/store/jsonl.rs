@@ -136,13 +136,7 @@ pub fn decode_line(line: &[u8]) -> Option<Line> {
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str)
-                .map(|t| Delivery {
-                    target: t.to_string(),
-                    state: State::Pending,
-                    reason: None,
-                    updated_at: None,
-                    attempts: Vec::new(),
-                })
+                .map(Delivery::pending)
                 .collect();
             Some(Line::Record(Box::new(Record {
                 seq: if rejected && value.get("seq").is_none() { 0 } else { seq },

@@ -188,6 +188,19 @@ pub struct Delivery {
     pub attempts: Vec<Attempt>,
 }
 
+impl Delivery {
+    /// A delivery still owed to `target`, as every accepted event's start.
+    pub fn pending(target: &str) -> Delivery {
+        Delivery {
+            target: target.to_string(),
+            state: State::Pending,
+            reason: None,
+            updated_at: None,
+            attempts: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
     pub target: String,
@@ -355,17 +368,6 @@ pub fn encode_headers(headers: &[(String, String)]) -> String {
     Value::Array(headers.iter().map(|(k, v)| json!([k, v])).collect()).to_string()
 }
 
-/// `now - DURATION` for flags such as `--since 10m`: an error naming the flag, never a panic,
-/// for text that is not a duration or a span reaching before 1970.
-pub fn ago(flag: &str, text: &str) -> Result<SystemTime, crate::UsageError> {
-    let span = humantime::parse_duration(text)
-        .map_err(|_| crate::UsageError(format!("{flag} `{text}` is not a duration such as 90s, 10m, 2h or 7d")))?;
-    SystemTime::now()
-        .checked_sub(span)
-        .filter(|t| *t >= UNIX_EPOCH)
-        .ok_or_else(|| crate::UsageError(format!("{flag} `{text}` reaches back before 1970: give a shorter duration")))
-}
-
 fn unix_ms(time: SystemTime) -> i64 {
     match time.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_millis().min(i64::MAX as u128) as i64,
@@ -395,16 +397,7 @@ mod tests {
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.as_bytes().to_vec(),
             body_len: body.len() as u64,
-            deliveries: targets
-                .iter()
-                .map(|t| Delivery {
-                    target: t.to_string(),
-                    state: State::Pending,
-                    reason: None,
-                    updated_at: None,
-                    attempts: Vec::new(),
-                })
-                .collect(),
+            deliveries: targets.iter().map(|t| Delivery::pending(t)).collect(),
         }
     }
 
