@@ -25,7 +25,7 @@ use crate::delivery::expect::ExpectStatus;
 use crate::delivery::{Client, SignedRequest, TlsSettings};
 use crate::event::catalog::Template;
 use crate::event::patch::Patch;
-use crate::event::{build, Blueprint, BuildOptions};
+use crate::event::{Blueprint, BuildOptions};
 use crate::signing::TimestampedSigner;
 use crate::time::unix_now;
 use crate::ui::console;
@@ -118,9 +118,12 @@ struct Shared {
 /// The exit code is 3 if any delivery got no answer, else 1 if any answer was not the expected
 /// status, else 0.
 pub fn run(plan: Plan) -> anyhow::Result<Exit> {
-    let first = build(&plan.template, &options(&plan))?;
-    SignedRequest::new(first.provider, &plan.secret, unix_now(), plan.url.clone(), first.body, &plan.headers)?;
+    // Compiling is building: a template or edit that cannot apply fails here, before any send.
     let blueprint = Blueprint::compile(&plan.template, &options(&plan))?;
+    let mut first = Vec::new();
+    blueprint.instance(SystemTime::now(), &mut first);
+    let provider = plan.template.provider;
+    SignedRequest::new(provider, &plan.secret, unix_now(), plan.url.clone(), first, &plan.headers)?;
     // Each connection is a file descriptor: lift the soft limit towards the hard one if C needs it.
     crate::os::raise_open_files_limit(Some(plan.concurrency as u64 + 64));
     let runtime = || tokio::runtime::Builder::new_current_thread().enable_all().build();
@@ -129,7 +132,6 @@ pub fn run(plan: Plan) -> anyhow::Result<Exit> {
     runtime()?.block_on(client.connection(&plan.url, &plan.hint)).map_err(|(_, err)| err)?;
     // SignedRequest's headers: the provider's, its signature, then -H, which replaces a default
     // of the same name. Only the signature changes from one event to the next.
-    let provider = plan.template.provider;
     let replaced = |name: &str| plan.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
     let fixed_headers = Headers::new(
         provider
