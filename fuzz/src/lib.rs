@@ -247,6 +247,7 @@ fn relay_port() -> u16 {
                 client_timeout: Duration::from_millis(500),
                 retries: 0,
                 timeout: Duration::from_secs(1),
+                in_flight: 1,
                 headers: Vec::new(),
                 connect_headers: Vec::new(),
                 log_path: log_path.clone(),

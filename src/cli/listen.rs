@@ -90,6 +90,11 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub retries: u32,
 
+    /// Requests to a target sent ahead of its answers, in order, on one connection (HTTP/1.1
+    /// pipelining). 1 waits for each answer before sending the next event.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub in_flight: u64,
+
     /// Seconds to wait for the app's answer on each attempt.
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = Seconds)]
     pub timeout: Duration,

@@ -54,6 +54,7 @@ pub fn run(args: ListenArgs) -> Result<Exit> {
         max_body: args.max_body,
         client_timeout: args.client_timeout,
         retries: args.retries,
+        in_flight: args.in_flight as usize,
         timeout: args.timeout,
         headers: flatten(&args.headers),
         connect_headers: flatten(&args.connect_headers),

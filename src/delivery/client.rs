@@ -168,6 +168,7 @@ impl Client {
             wire: Wire::new(),
             out: Vec::with_capacity(4096),
             deadline: None,
+            served: 0,
         })
     }
 
@@ -203,6 +204,18 @@ pub struct Connection {
     out: Vec<u8>,
     /// The timeout's timer, moved forward for each request rather than made anew.
     deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+    /// Answers read on the current stream: a stream that has served one and then closes
+    /// without a byte of the next answer was closed while idle, before reading what followed.
+    served: u64,
+}
+
+/// Why a pipelined request got no answer.
+pub struct NoAnswer {
+    pub failure: Failure,
+    /// The server closed a connection that had served answers before, without a byte of this
+    /// one: it closed while idle, and did not read the requests still in flight (they may be
+    /// sent again on a new connection without counting as an attempt).
+    pub closed_idle: bool,
 }
 
 impl Connection {
@@ -252,29 +265,13 @@ impl Connection {
         body: &[u8],
         keep: &impl Fn(u16) -> bool,
     ) -> Result<Answer, Failure> {
-        use std::io::Write;
         use tokio::io::AsyncWriteExt;
         self.out.clear();
-        let _ = write!(self.out, "POST {} HTTP/1.1\r\n", self.target.path);
-        if !fixed.has_host {
-            self.out.extend_from_slice(b"Host: ");
-            self.out.extend_from_slice(self.target.host.as_bytes());
-            self.out.extend_from_slice(b"\r\n");
-        }
-        self.out.extend_from_slice(&fixed.lines);
-        for (name, value) in own {
-            for part in [name.as_bytes(), b": ", value.as_bytes(), b"\r\n"] {
-                self.out.extend_from_slice(part);
-            }
-        }
-        let _ = write!(self.out, "Content-Length: {}\r\n\r\n", body.len());
-        self.out.extend_from_slice(body);
+        self.queue(fixed, own, body);
         loop {
             let reused = self.wire.stream.is_some();
             if !reused {
-                self.wire.stream = Some(self.connect().await?);
-                self.wire.buf.clear();
-                self.wire.pos = 0;
+                self.open().await?;
             }
             let stream = self.wire.stream.as_mut().expect("connected above");
             if let Err(err) = stream.write_all(&self.out).await {
@@ -286,6 +283,7 @@ impl Connection {
             }
             match self.wire.read_answer(keep).await {
                 Ok((answer, keep_alive)) => {
+                    self.served += 1;
                     if !keep_alive {
                         self.wire.stream = None;
                     }
@@ -309,6 +307,102 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// Appends one POST to the bytes waiting to go out: `fixed` headers, then `own`, then the body.
+    pub fn queue(&mut self, fixed: &Headers, own: &[(&str, &str)], body: &[u8]) {
+        use std::io::Write;
+        let _ = write!(self.out, "POST {} HTTP/1.1\r\n", self.target.path);
+        if !fixed.has_host {
+            self.out.extend_from_slice(b"Host: ");
+            self.out.extend_from_slice(self.target.host.as_bytes());
+            self.out.extend_from_slice(b"\r\n");
+        }
+        self.out.extend_from_slice(&fixed.lines);
+        for (name, value) in own {
+            for part in [name.as_bytes(), b": ", value.as_bytes(), b"\r\n"] {
+                self.out.extend_from_slice(part);
+            }
+        }
+        let _ = write!(self.out, "Content-Length: {}\r\n\r\n", body.len());
+        self.out.extend_from_slice(body);
+    }
+
+    /// Pipelining, for listen's forwarding: writes every request [`Connection::queue`]d since the
+    /// last flush in one go, on the open stream or a new one, so they reach the server in order
+    /// while earlier ones still wait for their answers. Err: the stream is dropped and none of
+    /// them can be counted on.
+    pub async fn flush(&mut self, deadline: tokio::time::Instant) -> Result<(), Failure> {
+        use tokio::io::AsyncWriteExt;
+        let write = async {
+            if self.wire.stream.is_none() {
+                self.open().await?;
+            }
+            let stream = self.wire.stream.as_mut().expect("opened above");
+            stream.write_all(&self.out).await.map_err(|err| self.failure(FailureKind::Closed, err.to_string()))
+        };
+        let result = match tokio::time::timeout_at(deadline, write).await {
+            Ok(result) => result,
+            Err(_) => Err(self.timed_out()),
+        };
+        self.out.clear();
+        if result.is_err() {
+            self.close();
+        }
+        result
+    }
+
+    /// The answer to the oldest flushed request still unanswered, by `deadline`, and whether the
+    /// stream stays open for the ones after it. On Err the stream is dropped.
+    pub async fn next_answer(
+        &mut self,
+        keep: impl Fn(u16) -> bool,
+        deadline: tokio::time::Instant,
+    ) -> Result<(Answer, bool), NoAnswer> {
+        let result = match tokio::time::timeout_at(deadline, self.wire.read_answer(&keep)).await {
+            Ok(result) => result,
+            Err(_) => {
+                self.close();
+                return Err(NoAnswer { failure: self.timed_out(), closed_idle: false });
+            }
+        };
+        match result {
+            Ok((answer, keep_alive)) => {
+                self.served += 1;
+                if !keep_alive {
+                    self.close();
+                }
+                Ok((answer, keep_alive))
+            }
+            Err(read) => {
+                let closed_idle = matches!(read, Read::Nothing) && self.served > 0;
+                self.close();
+                let failure = match read {
+                    Read::Nothing => self.failure(FailureKind::Closed, "the connection closed before an answer".into()),
+                    Read::Failed(kind, reason) => self.failure(kind, reason),
+                };
+                Err(NoAnswer { failure, closed_idle })
+            }
+        }
+    }
+
+    /// Drops the stream (a new one is opened for the next request) and whatever was queued on it.
+    pub fn close(&mut self) {
+        self.wire.stream = None;
+        self.out.clear();
+    }
+
+    fn timed_out(&self) -> Failure {
+        let url = self.target.url.clone();
+        (FailureKind::Timeout, DeliveryError::Timeout { url, secs: self.timeout.as_secs_f64() })
+    }
+
+    async fn open(&mut self) -> Result<(), Failure> {
+        self.wire.stream = Some(self.connect().await?);
+        self.wire.buf.clear();
+        self.wire.pos = 0;
+        self.served = 0;
+        Ok(())
     }
 
     async fn connect(&self) -> Result<Box<dyn Io>, Failure> {

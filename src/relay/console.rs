@@ -17,6 +17,10 @@ use crate::ui::console;
 
 /// Lines that may wait for a slow stream before new ones are dropped.
 const QUEUE: usize = 4096;
+/// Lines in one write that mean the stream is busy, and how long a busy stream's thread waits
+/// for more before its next write (well inside QUEUE at any rate listen reaches).
+const BUSY: usize = 8;
+const LINGER: Duration = Duration::from_millis(5);
 
 /// A line straight to stderr, bypassing the queues: for the store writer's failures, which must be
 /// seen even when the console is backed up, and for shutdown reports.
@@ -44,9 +48,13 @@ impl Lane {
             while let Ok(first) = rx.recv() {
                 // Whatever else is queued goes out in the same write: one system call, not one a line.
                 let mut flushes = Vec::new();
+                let mut lines = 0;
                 for item in std::iter::once(first).chain(rx.try_iter().take(QUEUE)) {
                     match item {
-                        Item::Line(line) if open => pending.extend_from_slice(line.as_bytes()),
+                        Item::Line(line) if open => {
+                            lines += 1;
+                            pending.extend_from_slice(line.as_bytes())
+                        }
                         Item::Line(_) => {}
                         Item::Flush(done) => flushes.push(done),
                     }
@@ -61,6 +69,11 @@ impl Lane {
                 pending.clear();
                 for done in flushes {
                     let _ = done.send(());
+                }
+                if lines >= BUSY {
+                    // Lines are coming fast: let them gather for a moment, so each write carries
+                    // many and senders need not wake this thread for every one.
+                    std::thread::sleep(LINGER);
                 }
             }
         });

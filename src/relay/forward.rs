@@ -3,8 +3,8 @@
 //! events wait. Queues hold only store sequence numbers, never bodies. An event that cannot be
 //! signed is never sent: its delivery fails with the reason.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::console::{Console, Shown};
 use super::store::{Attempt, Forwardable, Reader, State, Write, Writer};
-use crate::delivery::client::{Connection, Headers};
+use crate::delivery::client::{Connection, Headers, NoAnswer};
 use crate::delivery::{Answer, Client, DeliveryError, SignedRequest};
 use crate::time::iso_millis;
 
@@ -25,6 +25,9 @@ pub struct ForwardSettings {
     pub client: Client,
     /// This listen's relay header value: an event carrying it came back from a target.
     pub relay_token: String,
+    /// Requests pipelined on a target's connection before the first answer is back
+    /// (`--in-flight`); 1 waits for each answer.
+    pub in_flight: usize,
 }
 
 /// The header every forwarded request carries, so a listen recognises its own events coming back,
@@ -44,15 +47,28 @@ pub struct Forwarding {
     /// reached), for --exit-after.
     pub worst_exit: AtomicU8,
     remaining_targets: std::sync::Mutex<BTreeMap<u64, usize>>,
+    /// Bytes of bodies held in the queues (see [`Queued`]).
+    held: AtomicUsize,
 }
 
 pub struct Queues {
-    senders: BTreeMap<String, mpsc::UnboundedSender<u64>>,
+    senders: BTreeMap<String, mpsc::UnboundedSender<Queued>>,
 }
 
+/// An event in a target's queue: its store sequence number and, while the bytes held this way
+/// stay under [`HELD_LIMIT`], the event itself, so a target that keeps up never waits for the store
+/// to read back what just went into it. A queue behind a target that is down soon holds numbers only.
+pub struct Queued {
+    seq: u64,
+    record: Option<Arc<Forwardable>>,
+}
+
+/// Bytes of event bodies held in the queues at most, all targets together.
+const HELD_LIMIT: usize = 8 * 1024 * 1024;
+
 impl Queues {
-    /// Hands an event to each of its targets' workers. Called in log order.
-    pub fn dispatch(&self, forwarding: &Forwarding, event: u64, targets: &[String]) {
+    /// Hands an event to each of its targets' workers. Called in store order, once it is committed.
+    pub fn dispatch(&self, forwarding: &Forwarding, event: u64, targets: &[String], record: Option<Arc<Forwardable>>) {
         if targets.is_empty() {
             forwarding.handled.fetch_add(1, Ordering::SeqCst);
             return;
@@ -61,18 +77,17 @@ impl Queues {
         for target in targets {
             if let Some(queue) = self.senders.get(target) {
                 forwarding.outstanding.fetch_add(1, Ordering::SeqCst);
-                let _ = queue.send(event);
+                let record = record.clone().filter(|r| forwarding.hold(r.body.len()));
+                let _ = queue.send(Queued { seq: event, record });
             }
         }
     }
-}
 
-impl Queues {
     /// Re-queues a delivery a previous run left pending.
     pub fn resume(&self, forwarding: &Forwarding, event: u64, target: &str) {
         if let Some(queue) = self.senders.get(target) {
             forwarding.outstanding.fetch_add(1, Ordering::SeqCst);
-            let _ = queue.send(event);
+            let _ = queue.send(Queued { seq: event, record: None });
         }
     }
 }
@@ -88,7 +103,17 @@ impl Forwarding {
             handled: Arc::new(AtomicU64::new(0)),
             worst_exit: AtomicU8::new(0),
             remaining_targets: Default::default(),
+            held: AtomicUsize::new(0),
         }
+    }
+
+    /// Counts `bytes` as held in a queue, if they fit under [`HELD_LIMIT`].
+    fn hold(&self, bytes: usize) -> bool {
+        self.held
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| {
+                (held + bytes <= HELD_LIMIT).then_some(held + bytes)
+            })
+            .is_ok()
     }
 
     fn finish(&self, seq: u64) {
@@ -124,127 +149,284 @@ pub fn start(
     (Queues { senders }, workers)
 }
 
+/// One event on its way to the worker's target.
+struct Job {
+    seq: u64,
+    record: Arc<Forwardable>,
+    /// Attempts made so far.
+    attempts: u32,
+    /// Whether the app ever answered it.
+    reached: bool,
+    /// When it was last written to the connection.
+    sent_at: tokio::time::Instant,
+    /// When a retry may go out.
+    due: tokio::time::Instant,
+}
+
+/// A worker's view of its target: the connection, the requests on it awaiting answers, and the
+/// events that went wrong, waiting for their retry. Every event is sent after the ones before it;
+/// while any event waits for a retry nothing newer is sent.
+struct Lane<'a> {
+    f: &'a Forwarding,
+    target: &'a str,
+    url: url::Url,
+    link: Option<Connection>,
+    /// Sent, unanswered, oldest first: their answers come back in this order.
+    in_flight: VecDeque<Job>,
+    /// Sent and not processed by the app (it closed the connection first): they go out again,
+    /// first, without counting as an attempt.
+    unsent: VecDeque<Job>,
+    /// Answered with a 5xx or not at all, oldest first, each sent again alone once due.
+    retry: VecDeque<Job>,
+    /// The current connection has answered and stays open: requests may be pipelined on it.
+    proven: bool,
+    /// When the last answer came: the next one's timeout runs from then.
+    last_answer: tokio::time::Instant,
+}
+
 async fn worker(
     f: Arc<Forwarding>,
     target: String,
-    mut queue: mpsc::UnboundedReceiver<u64>,
+    mut queue: mpsc::UnboundedReceiver<Queued>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut link = None;
-    let url = url::Url::parse(&target).ok();
+    let Ok(url) = url::Url::parse(&target) else {
+        while let Some(queued) = queue.recv().await {
+            outcome(&f, State::Failed, queued.seq, &target, Some("the recorded target is not a URL"));
+        }
+        return;
+    };
+    let mut lane = Lane {
+        f: &f,
+        target: &target,
+        url,
+        link: None,
+        in_flight: VecDeque::new(),
+        unsent: VecDeque::new(),
+        retry: VecDeque::new(),
+        proven: false,
+        last_answer: tokio::time::Instant::now(),
+    };
     loop {
-        let event = tokio::select! {
-            biased;
-            _ = shutdown.wait_for(|stop| *stop) => return,
-            next = queue.recv() => match next { Some(e) => e, None => return },
-        };
-        match f.reader.forwardable(event) {
-            Ok(record) => {
-                if !deliver(&f, &target, url.as_ref(), event, &record, &mut link, &mut shutdown).await {
-                    return; // shutting down: the event stays pending in the store
+        let stopping = *shutdown.borrow();
+        if lane.in_flight.is_empty() {
+            if stopping {
+                return; // what is left stays pending in the store
+            }
+            // Nothing awaits an answer: wait for what goes next, a retry once due or a new event.
+            if let Some(due) = lane.retry.front().map(|job| job.due) {
+                tokio::select! {
+                    biased;
+                    _ = shutdown.wait_for(|stop| *stop) => return,
+                    _ = tokio::time::sleep_until(due) => {}
+                }
+                let job = lane.retry.pop_front().expect("a retry is waiting");
+                lane.send(job).await;
+            } else if let Some(job) = lane.unsent.pop_front() {
+                lane.send(job).await;
+            } else {
+                let queued = tokio::select! {
+                    biased;
+                    _ = shutdown.wait_for(|stop| *stop) => return,
+                    next = queue.recv() => match next { Some(queued) => queued, None => return },
+                };
+                if let Some(job) = lane.job(queued) {
+                    lane.send(job).await;
                 }
             }
-            Err(err) => {
-                f.console.info(&format!("whk: cannot read event #{event} back from the store: {err:#}"));
-                outcome(&f, State::Failed, event, &target, Some(&format!("unreadable store entry: {err:#}")));
-            }
         }
+        // Pipelining: newer events join the ones in flight, up to the window, unless a retry is
+        // waiting or in flight (it goes alone, and nothing newer goes before it is settled) or
+        // listen is stopping.
+        while !stopping && lane.retry.is_empty() && lane.in_flight.len() < lane.window() {
+            let job = match lane.unsent.pop_front() {
+                Some(job) => job,
+                None => match queue.try_recv() {
+                    Ok(queued) => match lane.job(queued) {
+                        Some(job) => job,
+                        None => continue,
+                    },
+                    Err(_) => break,
+                },
+            };
+            lane.send(job).await;
+        }
+        if lane.in_flight.is_empty() {
+            continue; // nothing could be signed
+        }
+        lane.exchange().await;
     }
 }
 
 const HINT: &str = "is your server running?";
 
-/// One attempt on the worker's kept-alive connection: the answer, or why there was none.
-async fn send_once(
-    f: &Forwarding,
-    link: &mut Option<Connection>,
-    request: &SignedRequest,
-) -> Result<Answer, DeliveryError> {
-    let connection = match link {
-        Some(connection) => connection,
-        // The name may resolve next time.
-        None => link.insert(f.settings.client.connection(&request.url, HINT).await.map_err(|(_, err)| err)?),
-    };
-    let headers = Headers::new(request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let body = hyper::body::Bytes::from(request.body.clone());
-    connection.post(&headers, &[], body, |_| true).await.map_err(|(_, err)| err)
-}
-
-/// Delivers one event to one target with retries. Returns false when shutdown interrupted it.
-#[allow(clippy::too_many_arguments)]
-async fn deliver(
-    f: &Forwarding,
-    target: &str,
-    url: Option<&url::Url>,
-    seq: u64,
-    record: &Forwardable,
-    link: &mut Option<Connection>,
-    shutdown: &mut watch::Receiver<bool>,
-) -> bool {
-    let shown = Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
-    let Some(url) = url else {
-        outcome(f, State::Failed, seq, target, Some("the recorded target is not a URL"));
-        return true;
-    };
-    let body = record.body.clone();
-    let mut extra = f.settings.headers.clone();
-    if shown.connect {
-        extra.extend(f.settings.connect_headers.iter().cloned());
+impl Lane<'_> {
+    /// Requests on one connection at once: `--in-flight`, but one until the connection has
+    /// answered once and kept itself open, and one while a retry is out.
+    fn window(&self) -> usize {
+        let retrying = self.in_flight.iter().any(|job| job.attempts > 0);
+        if self.proven && !retrying {
+            self.f.settings.in_flight.max(1)
+        } else {
+            1
+        }
     }
-    let retries = f.settings.retries;
-    let mut reached = false;
-    for attempt in 1..=retries + 1 {
-        let request = match signed(f, record, url.clone(), body.clone(), &extra) {
+
+    /// The event read back from the store, or None when it cannot be (its delivery then fails).
+    fn job(&self, Queued { seq, record }: Queued) -> Option<Job> {
+        let record = match record {
+            Some(record) => {
+                self.f.held.fetch_sub(record.body.len(), Ordering::SeqCst);
+                Ok(record)
+            }
+            None => self.f.reader.forwardable(seq).map(Arc::new),
+        };
+        match record {
+            Ok(record) => {
+                let now = tokio::time::Instant::now();
+                Some(Job { seq, record, attempts: 0, reached: false, sent_at: now, due: now })
+            }
+            Err(err) => {
+                self.f.console.info(&format!("whk: cannot read event #{seq} back from the store: {err:#}"));
+                outcome(self.f, State::Failed, seq, self.target, Some(&format!("unreadable store entry: {err:#}")));
+                None
+            }
+        }
+    }
+
+    /// Signs the event afresh and queues it on the connection. An event that cannot be signed is
+    /// never sent: the app would take a forgery for the real thing.
+    async fn send(&mut self, mut job: Job) {
+        let f = self.f;
+        let mut extra = f.settings.headers.clone();
+        if job.record.account.is_some() {
+            extra.extend(f.settings.connect_headers.iter().cloned());
+        }
+        let request = match signed(f, &job.record, self.url.clone(), job.record.body.clone(), &extra) {
             Ok(request) => request,
             Err(why) => {
-                // Never sent unsigned: the app would take a forgery for the real thing.
                 let reason = format!("not sent: cannot sign it ({why})");
-                f.console.failed(&shown, target, &reason);
-                outcome(f, State::Failed, seq, target, Some(&reason));
-                return true;
+                f.console.failed(&shown(&job), self.target, &reason);
+                outcome(f, State::Failed, job.seq, self.target, Some(&reason));
+                return;
             }
         };
-        let result = send_once(f, link, &request).await;
-        let _ = f
-            .writer
-            .send(Write::Attempt { seq, attempt: Box::new(attempt_of(target, attempt, &result, false, false)) });
-        let reason = match result {
-            Ok(answer) => {
-                reached = true;
-                let ms = answer.duration.as_secs_f64() * 1000.0;
-                f.console.delivered(&shown, target, answer.status, ms, attempt, &answer.body_start);
-                if answer.is_success() {
-                    outcome(f, State::Delivered, seq, target, None);
-                    return true;
+        let link = match &mut self.link {
+            Some(link) => link,
+            None => match f.settings.client.connection(&self.url, HINT).await {
+                Ok(link) => self.link.insert(link),
+                // The name may resolve next time.
+                Err((_, err)) => {
+                    self.in_flight.push_back(job);
+                    return self.unanswered(err);
                 }
-                if answer.status < 500 {
-                    // The app answered; retrying would not change its mind.
-                    let reason = format!("the app answered {}", answer.status);
-                    f.console.failed(&shown, target, &reason);
-                    outcome(f, State::Failed, seq, target, Some(&reason));
-                    return true;
-                }
-                format!("the app answered {}", answer.status)
-            }
-            Err(err) => err.to_string(),
+            },
         };
-        if attempt > retries {
-            let reason = format!("gave up after {attempt} attempts: {reason}");
-            if !reached {
-                f.worst_exit.fetch_max(crate::Exit::Unreachable as u8, Ordering::SeqCst);
-            }
-            f.console.failed(&shown, target, &reason);
-            outcome(f, State::Failed, seq, target, Some(&reason));
-            return true;
+        let headers = Headers::new(request.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        link.queue(&headers, &[], &request.body);
+        job.sent_at = tokio::time::Instant::now();
+        self.in_flight.push_back(job);
+    }
+
+    /// Writes what was queued and reads the oldest answer, then settles the event it is for.
+    async fn exchange(&mut self) {
+        let timeout = self.f.settings.client.timeout();
+        let link = self.link.as_mut().expect("a job was queued on the connection");
+        let front_sent = self.in_flight.front().expect("a job is in flight").sent_at;
+        if let Err(failure) = link.flush(tokio::time::Instant::now() + timeout).await {
+            self.proven = false;
+            return self.unanswered(failure.1);
         }
-        let delay = backoff(attempt);
-        f.console.retry(&shown, target, attempt, retries, delay.as_secs_f64(), &reason);
-        tokio::select! {
-            _ = tokio::time::sleep(delay) => {}
-            _ = shutdown.wait_for(|stop| *stop) => return false,
+        let deadline = front_sent.max(self.last_answer) + timeout;
+        match link.next_answer(|_| true, deadline).await {
+            Ok((mut answer, keep_alive)) => {
+                // The app's time for this one: from when it was sent or the previous answer came.
+                let now = tokio::time::Instant::now();
+                answer.duration = now - front_sent.max(self.last_answer);
+                self.last_answer = now;
+                let job = self.in_flight.pop_front().expect("an answer is for the oldest job");
+                if keep_alive {
+                    self.proven = true;
+                } else {
+                    // The app read nothing after this request: what followed goes out again.
+                    self.proven = false;
+                    while let Some(job) = self.in_flight.pop_back() {
+                        self.unsent.push_front(job);
+                    }
+                }
+                self.answered(job, answer);
+            }
+            Err(NoAnswer { failure, closed_idle }) => {
+                self.proven = false;
+                if closed_idle {
+                    // Closed while idle, before reading these requests: they go out again.
+                    while let Some(job) = self.in_flight.pop_back() {
+                        self.unsent.push_front(job);
+                    }
+                } else {
+                    self.unanswered(failure.1);
+                }
+            }
         }
     }
-    true
+
+    /// The app answered the event: delivered, refused for good, or to be retried.
+    fn answered(&mut self, mut job: Job, answer: Answer) {
+        let f = self.f;
+        job.attempts += 1;
+        job.reached = true;
+        let ms = answer.duration.as_secs_f64() * 1000.0;
+        let record = attempt_of(self.target, job.attempts, Ok(&answer), false, false);
+        let _ = f.writer.send(Write::Attempt { seq: job.seq, attempt: Box::new(record) });
+        f.console.delivered(&shown(&job), self.target, answer.status, ms, job.attempts, &answer.body_start);
+        if answer.is_success() {
+            outcome(f, State::Delivered, job.seq, self.target, None);
+        } else if answer.status < 500 {
+            // The app answered; retrying would not change its mind.
+            let reason = format!("the app answered {}", answer.status);
+            f.console.failed(&shown(&job), self.target, &reason);
+            outcome(f, State::Failed, job.seq, self.target, Some(&reason));
+        } else {
+            self.retry_later(job, format!("the app answered {}", answer.status));
+        }
+    }
+
+    /// The connection failed: no request in flight got its answer.
+    fn unanswered(&mut self, err: DeliveryError) {
+        while let Some(mut job) = self.in_flight.pop_front() {
+            job.attempts += 1;
+            let record = attempt_of(self.target, job.attempts, Err(&err), false, false);
+            let _ = self.f.writer.send(Write::Attempt { seq: job.seq, attempt: Box::new(record) });
+            self.retry_later(job, err.to_string());
+        }
+    }
+
+    fn retry_later(&mut self, mut job: Job, reason: String) {
+        let f = self.f;
+        let retries = f.settings.retries;
+        if job.attempts > retries {
+            let reason = format!("gave up after {} attempts: {reason}", job.attempts);
+            if !job.reached {
+                f.worst_exit.fetch_max(crate::Exit::Unreachable as u8, Ordering::SeqCst);
+            }
+            f.console.failed(&shown(&job), self.target, &reason);
+            outcome(f, State::Failed, job.seq, self.target, Some(&reason));
+            return;
+        }
+        let delay = backoff(job.attempts);
+        f.console.retry(&shown(&job), self.target, job.attempts, retries, delay.as_secs_f64(), &reason);
+        job.due = tokio::time::Instant::now() + delay;
+        self.retry.push_back(job);
+    }
+}
+
+fn shown(job: &Job) -> Shown<'_> {
+    Shown {
+        seq: job.seq,
+        id: &job.record.id,
+        event_type: &job.record.event_type,
+        connect: job.record.account.is_some(),
+    }
 }
 
 /// What the store keeps of one attempt: the app's status, headers and the start of its body, or
@@ -252,7 +434,7 @@ async fn deliver(
 fn attempt_of(
     target: &str,
     number: u32,
-    result: &Result<Answer, DeliveryError>,
+    result: Result<&Answer, &DeliveryError>,
     replay: bool,
     edited: bool,
 ) -> Attempt {
@@ -327,7 +509,7 @@ impl Forwarding {
         }
         let target = request.url.to_string();
         let result = self.settings.client.send(&request, HINT).await;
-        let attempt = attempt_of(&target, number, &result, true, edited);
+        let attempt = attempt_of(&target, number, result.as_ref(), true, edited);
         if let Ok(answer) = &result {
             let shown =
                 Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };

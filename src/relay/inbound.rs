@@ -14,7 +14,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::console::{Console, Shown};
 use super::forward::{now_iso, Forwarding, Queues, RELAY_HEADER};
 use super::routing::Routing;
-use super::store::{Delivery, Record, Row, Verdict, Write, Writer, KEPT_PREFIX};
+use super::store::{Delivery, Forwardable, Record, Row, Verdict, Write, Writer, KEPT_PREFIX};
 use crate::providers::Provider;
 use crate::signing::{verify, Received, Scheme};
 
@@ -215,6 +215,18 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
         ..Record::received(parts.uri.path(), source.clone())
     };
     let shown_body = inbound.receiver_mode.then(|| body.clone());
+    // What forwarding needs, handed to the targets' queues with the event's number.
+    let forwardable = (!targets.is_empty()).then(|| {
+        Arc::new(Forwardable {
+            id: id.clone(),
+            event_type: event_type.clone(),
+            provider: provider.to_string(),
+            msg_id: record.msg_id.clone(),
+            account: record.account.clone(),
+            body: body.clone(),
+            relayed_by: record.headers.iter().find(|(name, _)| name == RELAY_HEADER).map(|(_, v)| v.clone()),
+        })
+    });
     let record = Box::new(Record { body, ..record });
 
     let (ack, acked) = tokio::sync::oneshot::channel();
@@ -227,7 +239,7 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
     let on_durable = Box::new(move |seq: u64| {
         let shown = Shown { seq, id: &shown_id, event_type: &shown_type, connect };
         console.received(&shown, &provider_name, verified, shown_body.as_deref());
-        queues.dispatch(&forwarding, seq, &targets);
+        queues.dispatch(&forwarding, seq, &targets, forwardable);
         let _ = ack.send(seq);
     });
     let unavailable = || {
