@@ -365,7 +365,8 @@ pub fn decode_headers(text: &str) -> Vec<(String, String)> {
 }
 
 pub fn encode_headers(headers: &[(String, String)]) -> String {
-    Value::Array(headers.iter().map(|(k, v)| json!([k, v])).collect()).to_string()
+    // A pair serialises as a two-element array.
+    serde_json::to_string(headers).unwrap_or_else(|_| "[]".into())
 }
 
 fn unix_ms(time: SystemTime) -> i64 {
