@@ -334,6 +334,9 @@ impl Connection {
     /// them can be counted on.
     pub async fn flush(&mut self, deadline: tokio::time::Instant) -> Result<(), Failure> {
         use tokio::io::AsyncWriteExt;
+        if self.out.is_empty() && self.wire.stream.is_some() {
+            return Ok(());
+        }
         let write = async {
             if self.wire.stream.is_none() {
                 self.open().await?;
@@ -384,6 +387,11 @@ impl Connection {
                 Err(NoAnswer { failure, closed_idle })
             }
         }
+    }
+
+    /// Whether part of another answer has already arrived: reading it needs no wait for the server.
+    pub fn answer_waiting(&self) -> bool {
+        self.wire.stream.is_some() && self.wire.pos < self.wire.buf.len()
     }
 
     /// Drops the stream (a new one is opened for the next request) and whatever was queued on it.

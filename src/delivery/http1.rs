@@ -64,15 +64,20 @@ impl Wire {
                         if self.buf.len() - self.pos > MAX_HEAD {
                             return Err(Read::protocol("the answer's head is over 64 KiB"));
                         }
-                        if self.fill().await? == 0 {
-                            return Err(if self.pos == self.buf.len() {
-                                Read::Nothing
-                            } else {
-                                Read::Failed(
+                        let nothing_yet = self.pos == self.buf.len();
+                        match self.fill().await {
+                            Ok(0) if nothing_yet => return Err(Read::Nothing),
+                            Ok(0) => {
+                                return Err(Read::Failed(
                                     FailureKind::Closed,
                                     "the connection closed in the middle of the answer".into(),
-                                )
-                            });
+                                ))
+                            }
+                            Ok(_) => {}
+                            // A reset before a byte of the answer is a close too: a server that
+                            // closes a kept-alive connection with requests still unread resets it.
+                            Err(_) if nothing_yet => return Err(Read::Nothing),
+                            Err(err) => return Err(err),
                         }
                     }
                     Err(err) => return Err(Read::protocol(&format!("the answer is not HTTP/1.1: {err}"))),

@@ -328,8 +328,16 @@ impl Lane<'_> {
         self.in_flight.push_back(job);
     }
 
-    /// Writes what was queued and reads the oldest answer, then settles the event it is for.
+    /// Writes what was queued, then reads the oldest answer and any others already arrived with it
+    /// (so the next write carries as many new requests as were answered), settling their events.
     async fn exchange(&mut self) {
+        self.read_one().await;
+        while !self.in_flight.is_empty() && self.link.as_ref().is_some_and(Connection::answer_waiting) {
+            self.read_one().await;
+        }
+    }
+
+    async fn read_one(&mut self) {
         let timeout = self.f.settings.client.timeout();
         let link = self.link.as_mut().expect("a job was queued on the connection");
         let front_sent = self.in_flight.front().expect("a job is in flight").sent_at;

@@ -79,17 +79,36 @@ pub async fn handle(inbound: Arc<Inbound>, request: Request<Incoming>) -> Result
 /// A refusal: status, reason, and the rejection record to keep (None when there is nothing to keep).
 type Refusal = (StatusCode, String, Option<Box<Record>>);
 
-/// Reads the body within `max_body`, taking its bytes from the shared budget as they arrive.
+/// Reads the body within `max_body`, its bytes taken from the shared budget: all at once when the
+/// sender declared its length (the body is then read into one allocation of that size, nothing
+/// more), else as they arrive.
 async fn read_body(
     inbound: &Inbound,
     body: Incoming,
+    declared: Option<u64>,
     permits: &mut Vec<OwnedSemaphorePermit>,
 ) -> Result<Vec<u8>, Refusal> {
     let too_large = || {
         (StatusCode::PAYLOAD_TOO_LARGE, format!("the body is larger than --max-body {} bytes", inbound.max_body), None)
     };
+    let busy = || {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "listen is reading too many request bodies at once; retry shortly".to_string(),
+            None,
+        )
+    };
+    let take =
+        |n: usize| u32::try_from(n).ok().and_then(|n| inbound.body_budget.clone().try_acquire_many_owned(n).ok());
     let mut limited = Limited::new(body, usize::try_from(inbound.max_body).unwrap_or(usize::MAX));
     let mut collected = Vec::new();
+    // Bytes taken from the budget so far.
+    let mut counted = 0;
+    if let Some(length) = declared.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0) {
+        permits.push(take(length).ok_or_else(busy)?);
+        collected.reserve_exact(length);
+        counted = length;
+    }
     while let Some(frame) = limited.frame().await {
         let frame = match frame {
             Ok(frame) => frame,
@@ -97,17 +116,11 @@ async fn read_body(
             Err(err) => return Err((StatusCode::BAD_REQUEST, format!("the body could not be read: {err}"), None)),
         };
         let Ok(data) = frame.into_data() else { continue };
-        let permit = u32::try_from(data.len())
-            .ok()
-            .and_then(|n| inbound.body_budget.clone().try_acquire_many_owned(n).ok())
-            .ok_or_else(|| {
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "listen is reading too many request bodies at once; retry shortly".to_string(),
-                    None,
-                )
-            })?;
-        permits.push(permit);
+        let beyond = (collected.len() + data.len()).saturating_sub(counted);
+        if beyond > 0 {
+            permits.push(take(beyond).ok_or_else(busy)?);
+            counted += beyond;
+        }
         collected.extend_from_slice(&data);
     }
     Ok(collected)
@@ -144,7 +157,8 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
     let headers = parts.headers;
     // Held until the answer: the body's bytes stay counted while it waits for its commit.
     let mut permits = Vec::new();
-    let body = match tokio::time::timeout(inbound.body_timeout, read_body(inbound, body, &mut permits)).await {
+    let body = match tokio::time::timeout(inbound.body_timeout, read_body(inbound, body, declared, &mut permits)).await
+    {
         Err(_) => return Err((StatusCode::REQUEST_TIMEOUT, "the client stopped sending the body".into(), None)),
         Ok(read) => read?,
     };

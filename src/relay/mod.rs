@@ -60,6 +60,8 @@ pub struct RelayConfig {
 /// Bytes of request bodies held at once, at least: beyond it senders get a 503 (memory stays
 /// bounded whatever `connections × --max-body` could reach).
 const BODY_BUDGET: u64 = 32 * 1024 * 1024;
+/// The most a connection's read buffer holds (headers, and body bytes on their way).
+const READ_BUFFER: usize = 64 * 1024;
 /// File handles kept back from connections, for the store, targets and the console.
 const SPARE_HANDLES: u64 = 64;
 
@@ -69,7 +71,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub fn run(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, usize)) -> Result<Exit> {
     // A closed stdout must be an error on write (listen then ends cleanly), not a signal death.
     crate::os::on_closed_pipe(crate::os::OnClosedPipe::Error);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    // One worker: on 2 cores, a second one only added hand-offs between threads (measured with wrk
+    // at 64 connections: about 10% less CPU per event with one). The inspector's queries run on
+    // the blocking pool, never on it.
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
     runtime.block_on(serve(config, announce))
 }
 
@@ -215,6 +220,9 @@ async fn serve(config: RelayConfig, announce: impl FnOnce(&Console, SocketAddr, 
                     let _ = hyper::server::conn::http1::Builder::new()
                         .timer(TokioTimer::new())
                         .header_read_timeout(client_timeout)
+                        // Read buffers stay small (hyper's default lets each grow to ~400 KiB):
+                        // connections × buffer is memory no body budget counts.
+                        .max_buf_size(READ_BUFFER)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                     drop(slot);

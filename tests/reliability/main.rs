@@ -6,6 +6,7 @@ mod common;
 mod corpus_cli;
 mod corpus_listen;
 mod fault_run;
+mod forward_order;
 mod fuzz_replay;
 mod props;
 mod secrets;
