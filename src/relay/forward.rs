@@ -64,7 +64,7 @@ pub struct Queued {
 }
 
 /// Bytes of event bodies held in the queues at most, all targets together.
-const HELD_LIMIT: usize = 8 * 1024 * 1024;
+const HELD_LIMIT: usize = 4 * 1024 * 1024;
 
 impl Queues {
     /// Hands an event to each of its targets' workers. Called in store order, once it is committed.
@@ -384,17 +384,17 @@ impl Lane<'_> {
         job.attempts += 1;
         job.reached = true;
         let ms = answer.duration.as_secs_f64() * 1000.0;
-        let record = attempt_of(self.target, job.attempts, Ok(&answer), false, false);
-        let _ = f.writer.send(Write::Attempt { seq: job.seq, attempt: Box::new(record) });
+        let attempt = Box::new(attempt_of(self.target, job.attempts, Ok(&answer), false, false));
         f.console.delivered(&shown(&job), self.target, answer.status, ms, job.attempts, &answer.body_start);
         if answer.is_success() {
-            outcome(f, State::Delivered, job.seq, self.target, None);
+            settle(f, job.seq, self.target, (State::Delivered, None), Some(attempt));
         } else if answer.status < 500 {
             // The app answered; retrying would not change its mind.
             let reason = format!("the app answered {}", answer.status);
             f.console.failed(&shown(&job), self.target, &reason);
-            outcome(f, State::Failed, job.seq, self.target, Some(&reason));
+            settle(f, job.seq, self.target, (State::Failed, Some(reason)), Some(attempt));
         } else {
+            let _ = f.writer.send(Write::Attempt { seq: job.seq, attempt, settles: None });
             self.retry_later(job, format!("the app answered {}", answer.status));
         }
     }
@@ -404,7 +404,7 @@ impl Lane<'_> {
         while let Some(mut job) = self.in_flight.pop_front() {
             job.attempts += 1;
             let record = attempt_of(self.target, job.attempts, Err(&err), false, false);
-            let _ = self.f.writer.send(Write::Attempt { seq: job.seq, attempt: Box::new(record) });
+            let _ = self.f.writer.send(Write::Attempt { seq: job.seq, attempt: Box::new(record), settles: None });
             self.retry_later(job, err.to_string());
         }
     }
@@ -523,7 +523,7 @@ impl Forwarding {
                 Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
             self.console.delivered(&shown, &target, answer.status, attempt.duration_ms, number, &answer.body_start);
         }
-        let _ = self.writer.send(Write::Attempt { seq, attempt: Box::new(attempt.clone()) });
+        let _ = self.writer.send(Write::Attempt { seq, attempt: Box::new(attempt.clone()), settles: None });
         Ok(attempt)
     }
 }
@@ -559,7 +559,23 @@ fn signed(
 }
 
 fn outcome(f: &Forwarding, state: State, seq: u64, target: &str, reason: Option<&str>) {
-    let _ = f.writer.send(Write::Outcome { seq, target: target.to_string(), state, reason: reason.map(String::from) });
+    settle(f, seq, target, (state, reason.map(String::from)), None);
+}
+
+/// Records how a delivery ended (delivered or failed, and why), with the attempt that ended it,
+/// in one write.
+fn settle(
+    f: &Forwarding,
+    seq: u64,
+    target: &str,
+    (state, reason): (State, Option<String>),
+    attempt: Option<Box<Attempt>>,
+) {
+    let write = match attempt {
+        Some(attempt) => Write::Attempt { seq, attempt, settles: Some((state, reason)) },
+        None => Write::Outcome { seq, target: target.to_string(), state, reason },
+    };
+    let _ = f.writer.send(write);
     if state == State::Failed {
         f.worst_exit.fetch_max(crate::Exit::Refused as u8, Ordering::SeqCst);
     }

@@ -90,23 +90,14 @@ pub type OnDurable = Box<dyn FnOnce(u64) + Send>;
 /// What listen's writer thread is asked to write.
 pub enum Write {
     /// A received event, acknowledged (by `on_durable`) only after its transaction commits.
-    Event {
-        row: Row,
-        on_durable: OnDurable,
-    },
+    Event { row: Row, on_durable: OnDurable },
     /// A rejected request, kept for inspection (no one waits for it).
     Rejected(Row),
-    Attempt {
-        seq: u64,
-        attempt: Box<Attempt>,
-    },
+    /// An attempt, and the delivery's outcome when the attempt settles it (the usual case: one
+    /// write for both).
+    Attempt { seq: u64, attempt: Box<Attempt>, settles: Option<(State, Option<String>)> },
     /// A delivery's outcome: delivered or failed.
-    Outcome {
-        seq: u64,
-        target: String,
-        state: State,
-        reason: Option<String>,
-    },
+    Outcome { seq: u64, target: String, state: State, reason: Option<String> },
 }
 
 impl Write {
@@ -275,25 +266,35 @@ pub(super) fn commit(conn: &mut Connection, me: i64, batch: &[Write]) -> Result<
             Write::Rejected(row) => {
                 insert_event(&tx, change, row, None)?;
             }
-            Write::Attempt { seq, attempt } => insert_attempt(&tx, change, *seq, attempt)?,
+            Write::Attempt { seq, attempt, settles } => {
+                insert_attempt(&tx, change, *seq, attempt)?;
+                if let Some((state, reason)) = settles {
+                    update_delivery(&tx, change, *seq, &attempt.target, *state, reason.as_deref())?;
+                }
+            }
             Write::Outcome { seq, target, state, reason } => {
-                let mut update = tx.prepare_cached(
-                    "UPDATE deliveries SET state = ?1, reason = ?2, updated_at = ?3, change = ?4, claimed_by = NULL
-                     WHERE seq = ?5 AND target = ?6",
-                )?;
-                update.execute(params![
-                    state.name(),
-                    reason,
-                    iso_millis(SystemTime::now()),
-                    change,
-                    *seq as i64,
-                    target
-                ])?;
+                update_delivery(&tx, change, *seq, target, *state, reason.as_deref())?
             }
         }
     }
     tx.commit()?;
     Ok(seqs)
+}
+
+fn update_delivery(
+    tx: &rusqlite::Transaction,
+    change: i64,
+    seq: u64,
+    target: &str,
+    state: State,
+    reason: Option<&str>,
+) -> rusqlite::Result<()> {
+    let mut update = tx.prepare_cached(
+        "UPDATE deliveries SET state = ?1, reason = ?2, updated_at = ?3, change = ?4, claimed_by = NULL
+         WHERE seq = ?5 AND target = ?6",
+    )?;
+    update.execute(params![state.name(), reason, iso_millis(SystemTime::now()), change, seq as i64, target])?;
+    Ok(())
 }
 
 /// A store reader for forwarding, on listen's forward thread.
