@@ -102,6 +102,13 @@ ALTER TABLE attempts ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN source TEXT;
 CREATE INDEX attempts_change ON attempts(change);
 "#,
+    // Events and attempts are only ever appended, each with the change counter of its own
+    // transaction, so their order (seq, rowid) is the counter's order and followers find what is
+    // new by reading back from the end: these two indexes cost every insert for nothing.
+    r#"
+DROP INDEX events_change;
+DROP INDEX attempts_change;
+"#,
 ];
 
 /// Accepted (stored, forwarded) or rejected (kept for inspection only).

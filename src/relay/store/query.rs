@@ -147,7 +147,7 @@ impl Store {
         let change = change.min(i64::MAX as u64) as i64;
         let sql = format!(
             "{SELECT_EVENTS} WHERE e.seq IN (
-                SELECT seq FROM events WHERE change > ?1
+                SELECT seq FROM events WHERE seq > {NEWER_EVENTS}
                 UNION SELECT seq FROM deliveries WHERE change > ?1)
              ORDER BY e.seq LIMIT {}",
             limit.min(i64::MAX as usize)
@@ -182,7 +182,7 @@ impl Store {
     /// with their event's seq: what the inspector's live feed announces.
     pub fn attempts_since(&self, change: u64) -> Result<Vec<(u64, Attempt)>> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT seq, {ATTEMPT_COLUMNS} FROM attempts WHERE change > ?1 ORDER BY rowid LIMIT 1000"
+            "SELECT seq, {ATTEMPT_COLUMNS} FROM attempts WHERE rowid > {NEWER_ATTEMPTS} ORDER BY rowid LIMIT 1000"
         ))?;
         let attempts = statement.query_map([change.min(i64::MAX as u64) as i64], |r| {
             Ok((r.get::<_, i64>(0)? as u64, attempt_from_row(r, 1)?))
@@ -416,6 +416,11 @@ impl Store {
             .with_context(|| format!("event #{seq} is not in the store (pruned or imported elsewhere?)"))
     }
 }
+
+/// The last event (seq), and attempt (rowid), at or before change ?1; what follows it is newer.
+/// Both are appended in change order, so the scan from the end stops after the new rows.
+const NEWER_EVENTS: &str = "coalesce((SELECT seq FROM events WHERE change <= ?1 ORDER BY seq DESC LIMIT 1), 0)";
+const NEWER_ATTEMPTS: &str = "coalesce((SELECT rowid FROM attempts WHERE change <= ?1 ORDER BY rowid DESC LIMIT 1), 0)";
 
 pub(super) const SELECT_EVENTS: &str =
     "SELECT e.seq, e.change, e.at, e.verdict, e.reason, e.event_id, e.type, e.provider,
