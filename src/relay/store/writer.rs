@@ -6,7 +6,7 @@ use super::*;
 
 /// Raises the change counter; returns its new value.
 pub(super) fn bump(tx: &rusqlite::Transaction) -> rusqlite::Result<i64> {
-    tx.query_row("UPDATE clock SET change = change + 1 RETURNING change", [], |r| r.get(0))
+    tx.prepare_cached("UPDATE clock SET change = change + 1 RETURNING change")?.query_row([], |r| r.get(0))
 }
 
 /// A record with its columns that take work to compute (arrival in ms, headers as JSON) computed
