@@ -272,7 +272,8 @@ impl Lane<'_> {
         }
     }
 
-    /// The event read back from the store, or None when it cannot be (its delivery then fails).
+    /// The event to send: as it was handed over in memory, or read back from the store; None when
+    /// it cannot be read (its delivery then fails).
     fn job(&self, Queued { seq, record }: Queued) -> Option<Job> {
         let record = match record {
             Some(record) => {
