@@ -129,9 +129,8 @@ impl Forwarding {
     }
 }
 
-/// Starts one worker per target on `runtime`.
+/// Starts one worker per target.
 pub fn start(
-    runtime: &tokio::runtime::Handle,
     forwarding: Arc<Forwarding>,
     targets: impl IntoIterator<Item = String>,
     shutdown: watch::Receiver<bool>,
@@ -144,7 +143,7 @@ pub fn start(
         }
         let (tx, rx) = mpsc::unbounded_channel();
         senders.insert(target.clone(), tx);
-        workers.push(runtime.spawn(worker(forwarding.clone(), target, rx, shutdown.clone())));
+        workers.push(tokio::spawn(worker(forwarding.clone(), target, rx, shutdown.clone())));
     }
     (Queues { senders }, workers)
 }
