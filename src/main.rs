@@ -1,7 +1,7 @@
 #![deny(unsafe_code)]
 
-// mimalloc instead of the system allocator: listen allocates on four threads at once, and glibc's
-// malloc took about a sixth of its receiving threads' time (perf, bench/run row 3).
+// mimalloc instead of the system allocator: listen allocates on several threads at once, and
+// glibc's malloc took about a sixth of its receiving thread's time (perf; README "Benchmarks").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -11,10 +11,10 @@ use crate::cli::ReplayArgs;
 use crate::config::settings::Settings;
 use crate::delivery::report::{Reporter, Shown, Verdict};
 use crate::delivery::target::{default_listen_url, parse_target};
-use crate::delivery::{Answer, Client, DeliveryError, SignedRequest};
+use crate::delivery::{Client, SignedRequest};
 use crate::event::patch::{self, Patch};
 use crate::providers::Provider;
-use crate::relay::store::{Attempt, Filter, Record, State, StatusFilter, Store, KEPT_PREFIX};
+use crate::relay::store::{Attempt, Filter, Record, State, StatusFilter, Store};
 use crate::signing::Scheme;
 use crate::time::{iso_millis, unix_now};
 use crate::{Exit, UsageError};
@@ -95,7 +95,9 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
             let result = runtime.block_on(client.send(&request, hint));
             if let (Some(seq), Some(store)) = (item.seq, store.as_mut()) {
-                store.record_replay(seq, replay_attempt(&request, &result, request.body != item.body))?;
+                // The store numbers it after the target's earlier attempts.
+                let attempt = Attempt::of(request.url.as_str(), 0, result.as_ref(), true, request.body != item.body);
+                store.record_replay(seq, attempt)?;
             }
             let verdict = reporter.result(&shown, &request, result);
             if let (Some(seq), Some(store)) = (item.pending_seq, store.as_mut()) {
@@ -262,31 +264,4 @@ fn rewrite(item: &mut Replayable, new_id: bool, patches: &[Patch]) -> Result<()>
     item.msg_id = item.id.clone();
     item.body = serde_json::to_vec(&event)?;
     Ok(())
-}
-
-/// What the store keeps of one replay: like a listen attempt, its number set by the store;
-/// `edited` when the body sent is not the one recorded.
-fn replay_attempt(request: &SignedRequest, result: &Result<Answer, DeliveryError>, edited: bool) -> Attempt {
-    let (status, duration_ms, error, answer_headers, answer_body) = match result {
-        Ok(answer) => (
-            Some(answer.status),
-            answer.duration.as_secs_f64() * 1000.0,
-            None,
-            answer.headers.clone(),
-            answer.body_start.as_bytes()[..answer.body_start.len().min(KEPT_PREFIX)].to_vec(),
-        ),
-        Err(err) => (None, 0.0, Some(err.to_string()), Vec::new(), Vec::new()),
-    };
-    Attempt {
-        target: request.url.to_string(),
-        number: 0,
-        at: iso_millis(SystemTime::now()),
-        status,
-        duration_ms,
-        error,
-        answer_headers,
-        answer_body,
-        replay: true,
-        edited,
-    }
 }

@@ -1,7 +1,8 @@
 //! Forwarding: one worker per target delivers that target's events in store order, re-signed with
-//! whk's secret, retrying connection errors, timeouts and 5xx with exponential backoff while later
-//! events wait. Queues hold only store sequence numbers, never bodies. An event that cannot be
-//! signed is never sent: its delivery fails with the reason.
+//! whk's secret, several ahead of their answers on one connection (`--in-flight`), retrying
+//! connection errors, timeouts and 5xx with exponential backoff: a retry goes alone and later events
+//! wait for it. Queues hold store sequence numbers, and the bodies of just-stored events up to
+//! [`HELD_LIMIT`]. An event that cannot be signed is never sent: its delivery fails with the reason.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
@@ -37,7 +38,7 @@ pub use super::store::RELAYED_BY as RELAY_HEADER;
 /// Shared by the workers; `outstanding` counts deliveries not yet delivered or failed.
 pub struct Forwarding {
     settings: ForwardSettings,
-    reader: Reader,
+    reader: Arc<Reader>,
     writer: Writer,
     console: Arc<Console>,
     pub outstanding: AtomicU64,
@@ -96,7 +97,7 @@ impl Forwarding {
     pub fn new(settings: ForwardSettings, reader: Reader, writer: Writer, console: Arc<Console>) -> Forwarding {
         Forwarding {
             settings,
-            reader,
+            reader: Arc::new(reader),
             writer,
             console,
             outstanding: AtomicU64::new(0),
@@ -229,7 +230,7 @@ async fn worker(
                     _ = shutdown.wait_for(|stop| *stop) => return,
                     next = queue.recv() => match next { Some(queued) => queued, None => return },
                 };
-                if let Some(job) = lane.job(queued) {
+                if let Some(job) = lane.job(queued).await {
                     lane.send(job).await;
                 }
             }
@@ -241,7 +242,7 @@ async fn worker(
             let job = match lane.unsent.pop_front() {
                 Some(job) => job,
                 None => match queue.try_recv() {
-                    Ok(queued) => match lane.job(queued) {
+                    Ok(queued) => match lane.job(queued).await {
                         Some(job) => job,
                         None => continue,
                     },
@@ -273,13 +274,21 @@ impl Lane<'_> {
 
     /// The event to send: as it was handed over in memory, or read back from the store; None when
     /// it cannot be read (its delivery then fails).
-    fn job(&self, Queued { seq, record }: Queued) -> Option<Job> {
+    async fn job(&self, Queued { seq, record }: Queued) -> Option<Job> {
         let record = match record {
             Some(record) => {
                 self.f.held.fetch_sub(record.body.len(), Ordering::SeqCst);
                 Ok(record)
             }
-            None => self.f.reader.forwardable(seq).map(Arc::new),
+            // On the blocking pool, as the inspector's queries are: this runtime also serves the
+            // senders, and a read may wait on the store.
+            None => {
+                let reader = self.f.reader.clone();
+                match tokio::task::spawn_blocking(move || reader.forwardable(seq)).await {
+                    Ok(read) => read.map(Arc::new),
+                    Err(err) => Err(anyhow::anyhow!("the read did not finish: {err}")),
+                }
+            }
         };
         match record {
             Ok(record) => {
@@ -298,15 +307,11 @@ impl Lane<'_> {
     /// never sent: the app would take a forgery for the real thing.
     async fn send(&mut self, mut job: Job) {
         let f = self.f;
-        let mut extra = f.settings.headers.clone();
-        if job.record.account.is_some() {
-            extra.extend(f.settings.connect_headers.iter().cloned());
-        }
-        let request = match signed(f, &job.record, self.url.clone(), job.record.body.clone(), &extra) {
+        let request = match signed(f, &job.record, self.url.clone(), job.record.body.clone()) {
             Ok(request) => request,
             Err(why) => {
                 let reason = format!("not sent: cannot sign it ({why})");
-                f.console.failed(&shown(&job), self.target, &reason);
+                f.console.failed(&shown(job.seq, &job.record), self.target, &reason);
                 outcome(f, State::Failed, job.seq, self.target, Some(&reason));
                 return;
             }
@@ -358,9 +363,7 @@ impl Lane<'_> {
                 } else {
                     // The app read nothing after this request: what followed goes out again.
                     self.proven = false;
-                    while let Some(job) = self.in_flight.pop_back() {
-                        self.unsent.push_front(job);
-                    }
+                    self.send_again_unread();
                 }
                 self.answered(job, answer);
             }
@@ -368,13 +371,19 @@ impl Lane<'_> {
                 self.proven = false;
                 if closed_idle {
                     // Closed while idle, before reading these requests: they go out again.
-                    while let Some(job) = self.in_flight.pop_back() {
-                        self.unsent.push_front(job);
-                    }
+                    self.send_again_unread();
                 } else {
                     self.unanswered(failure.1);
                 }
             }
+        }
+    }
+
+    /// Puts the requests in flight, which the app never read, back at the front of what goes
+    /// out next, in order, no attempt counted.
+    fn send_again_unread(&mut self) {
+        while let Some(job) = self.in_flight.pop_back() {
+            self.unsent.push_front(job);
         }
     }
 
@@ -384,14 +393,21 @@ impl Lane<'_> {
         job.attempts += 1;
         job.reached = true;
         let ms = answer.duration.as_secs_f64() * 1000.0;
-        let attempt = Box::new(attempt_of(self.target, job.attempts, Ok(&answer), false, false));
-        f.console.delivered(&shown(&job), self.target, answer.status, ms, job.attempts, &answer.body_start);
+        let attempt = Box::new(Attempt::of(self.target, job.attempts, Ok(&answer), false, false));
+        f.console.delivered(
+            &shown(job.seq, &job.record),
+            self.target,
+            answer.status,
+            ms,
+            job.attempts,
+            &answer.body_start,
+        );
         if answer.is_success() {
             settle(f, job.seq, self.target, (State::Delivered, None), Some(attempt));
         } else if answer.status < 500 {
             // The app answered; retrying would not change its mind.
             let reason = format!("the app answered {}", answer.status);
-            f.console.failed(&shown(&job), self.target, &reason);
+            f.console.failed(&shown(job.seq, &job.record), self.target, &reason);
             settle(f, job.seq, self.target, (State::Failed, Some(reason)), Some(attempt));
         } else {
             let _ = f.writer.send(Write::Attempt { seq: job.seq, attempt, settles: None });
@@ -403,7 +419,7 @@ impl Lane<'_> {
     fn unanswered(&mut self, err: DeliveryError) {
         while let Some(mut job) = self.in_flight.pop_front() {
             job.attempts += 1;
-            let record = attempt_of(self.target, job.attempts, Err(&err), false, false);
+            let record = Attempt::of(self.target, job.attempts, Err(&err), false, false);
             let _ = self.f.writer.send(Write::Attempt { seq: job.seq, attempt: Box::new(record), settles: None });
             self.retry_later(job, err.to_string());
         }
@@ -417,57 +433,20 @@ impl Lane<'_> {
             if !job.reached {
                 f.worst_exit.fetch_max(crate::Exit::Unreachable as u8, Ordering::SeqCst);
             }
-            f.console.failed(&shown(&job), self.target, &reason);
+            f.console.failed(&shown(job.seq, &job.record), self.target, &reason);
             outcome(f, State::Failed, job.seq, self.target, Some(&reason));
             return;
         }
         let delay = backoff(job.attempts);
-        f.console.retry(&shown(&job), self.target, job.attempts, retries, delay.as_secs_f64(), &reason);
+        f.console.retry(&shown(job.seq, &job.record), self.target, job.attempts, retries, delay.as_secs_f64(), &reason);
         job.due = tokio::time::Instant::now() + delay;
         self.retry.push_back(job);
     }
 }
 
-fn shown(job: &Job) -> Shown<'_> {
-    Shown {
-        seq: job.seq,
-        id: &job.record.id,
-        event_type: &job.record.event_type,
-        connect: job.record.account.is_some(),
-    }
-}
-
-/// What the store keeps of one attempt: the app's status, headers and the start of its body, or
-/// why there was no answer.
-fn attempt_of(
-    target: &str,
-    number: u32,
-    result: Result<&Answer, &DeliveryError>,
-    replay: bool,
-    edited: bool,
-) -> Attempt {
-    let (status, duration_ms, error, answer_headers, answer_body) = match result {
-        Ok(a) => (
-            Some(a.status),
-            a.duration.as_secs_f64() * 1000.0,
-            None,
-            a.headers.clone(),
-            a.body_start.as_bytes()[..a.body_start.len().min(KEPT_ANSWER)].to_vec(),
-        ),
-        Err(e) => (None, 0.0, Some(e.to_string()), Vec::new(), Vec::new()),
-    };
-    Attempt {
-        target: target.to_string(),
-        number,
-        at: now_iso(),
-        status,
-        duration_ms,
-        error,
-        answer_headers,
-        answer_body,
-        replay,
-        edited,
-    }
+/// How console lines name an event being forwarded.
+fn shown(seq: u64, record: &Forwardable) -> Shown<'_> {
+    Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() }
 }
 
 /// Recorded headers a replay does not resend: hop-by-hop ones, what describes the old body or
@@ -501,11 +480,7 @@ impl Forwarding {
         number: u32,
     ) -> Result<Attempt, String> {
         let edited = body != record.body;
-        let mut extra = self.settings.headers.clone();
-        if record.account.is_some() {
-            extra.extend(self.settings.connect_headers.iter().cloned());
-        }
-        let mut request = signed(self, record, url, body, &extra)?;
+        let mut request = signed(self, record, url, body)?;
         // The headers the sender sent come along, except what the new signature and this
         // connection set: the app sees the request as it arrived, signed afresh.
         for (name, value) in recorded_headers {
@@ -517,10 +492,9 @@ impl Forwarding {
         }
         let target = request.url.to_string();
         let result = self.settings.client.send(&request, HINT).await;
-        let attempt = attempt_of(&target, number, result.as_ref(), true, edited);
+        let attempt = Attempt::of(&target, number, result.as_ref(), true, edited);
         if let Ok(answer) = &result {
-            let shown =
-                Shown { seq, id: &record.id, event_type: &record.event_type, connect: record.account.is_some() };
+            let shown = shown(seq, record);
             self.console.delivered(&shown, &target, answer.status, attempt.duration_ms, number, &answer.body_start);
         }
         let _ = self.writer.send(Write::Attempt { seq, attempt: Box::new(attempt.clone()), settles: None });
@@ -533,23 +507,18 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500u64.saturating_mul(1 << (attempt - 1).min(6))).min(Duration::from_secs(30))
 }
 
-/// How much of the app's answer is kept with each attempt.
-const KEPT_ANSWER: usize = super::store::KEPT_PREFIX;
-
-/// The request re-signed under the event's own scheme, with the relay header. An event of unknown
-/// origin (unsigned, accepted under --accept-unsigned) is passed on as it came; an event whose scheme
-/// cannot sign with whk's secret is an error, never a request without its signature.
-fn signed(
-    f: &Forwarding,
-    record: &Forwardable,
-    url: url::Url,
-    body: Vec<u8>,
-    extra: &[(String, String)],
-) -> Result<SignedRequest, String> {
+/// The request re-signed under the event's own scheme, with `-H` headers (and `--connect-header`
+/// ones for a Connect event) and the relay header. An event of unknown origin (unsigned, accepted
+/// under --accept-unsigned) is passed on as it came; an event whose scheme cannot sign with whk's
+/// secret is an error, never a request without its signature.
+fn signed(f: &Forwarding, record: &Forwardable, url: url::Url, body: Vec<u8>) -> Result<SignedRequest, String> {
     let now = crate::time::unix_now();
     let msg_id = record.msg_id.as_deref().unwrap_or(&record.id);
     let secret = &f.settings.secret;
-    let mut extra = extra.to_vec();
+    let mut extra = f.settings.headers.clone();
+    if record.account.is_some() {
+        extra.extend(f.settings.connect_headers.iter().cloned());
+    }
     let relayed_by = match &record.relayed_by {
         Some(earlier) => format!("{earlier}, {}", f.settings.relay_token),
         None => f.settings.relay_token.clone(),

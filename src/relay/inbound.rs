@@ -14,7 +14,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::console::{Console, Shown};
 use super::forward::{now_iso, Forwarding, Queues, RELAY_HEADER};
 use super::routing::Routing;
-use super::store::{Delivery, Forwardable, Record, Row, Verdict, Write, Writer, KEPT_PREFIX};
+use super::store::{relayed_by, Delivery, Forwardable, Record, Row, Verdict, Write, Writer, KEPT_PREFIX};
 use crate::providers::Provider;
 use crate::signing::{verify, Received, Scheme};
 
@@ -242,7 +242,7 @@ async fn receive(inbound: &Inbound, request: Request<Incoming>) -> Result<Answer
             msg_id: record.msg_id.clone(),
             account: record.account.clone(),
             body: body.clone(),
-            relayed_by: record.headers.iter().find(|(name, _)| name == RELAY_HEADER).map(|(_, v)| v.clone()),
+            relayed_by: relayed_by(&record.headers),
         })
     });
     let record = Box::new(Record { body, ..record });

@@ -225,6 +225,41 @@ pub struct Attempt {
     pub edited: bool,
 }
 
+impl Attempt {
+    /// What the store keeps of one attempt: the app's status, headers and the start of its body,
+    /// or why there was no answer.
+    pub fn of(
+        target: &str,
+        number: u32,
+        result: Result<&crate::delivery::Answer, &crate::delivery::DeliveryError>,
+        replay: bool,
+        edited: bool,
+    ) -> Attempt {
+        let (status, duration_ms, error, answer_headers, answer_body) = match result {
+            Ok(a) => (
+                Some(a.status),
+                a.duration.as_secs_f64() * 1000.0,
+                None,
+                a.headers.clone(),
+                a.body_start.as_bytes()[..a.body_start.len().min(KEPT_PREFIX)].to_vec(),
+            ),
+            Err(e) => (None, 0.0, Some(e.to_string()), Vec::new(), Vec::new()),
+        };
+        Attempt {
+            target: target.to_string(),
+            number,
+            at: iso_millis(SystemTime::now()),
+            status,
+            duration_ms,
+            error,
+            answer_headers,
+            answer_body,
+            replay,
+            edited,
+        }
+    }
+}
+
 impl Record {
     /// Targets not yet delivered to nor given up on.
     pub fn pending_targets(&self) -> Vec<String> {
@@ -355,6 +390,11 @@ pub struct Forwardable {
 
 /// The header forwarded requests carry: the relay tokens of every whk listen they passed through.
 pub const RELAYED_BY: &str = "whk-relayed-by";
+
+/// The relays an event came through, from the headers it arrived with.
+pub fn relayed_by(headers: &[(String, String)]) -> Option<String> {
+    headers.iter().find(|(name, _)| name == RELAYED_BY).map(|(_, value)| value.clone())
+}
 
 /// Headers are kept as a JSON array of [name, value] pairs (a name may repeat). Anything else
 /// (a store written by hand, a damaged row) reads as no headers rather than an error.

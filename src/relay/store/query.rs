@@ -334,11 +334,7 @@ impl Store {
     pub fn settle(&mut self, seq: u64, target: &str, state: State, reason: Option<&str>) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let change = bump(&tx)?;
-        tx.execute(
-            "UPDATE deliveries SET state = ?1, reason = ?2, updated_at = ?3, change = ?4, claimed_by = NULL
-             WHERE seq = ?5 AND target = ?6",
-            params![state.name(), reason, iso_millis(SystemTime::now()), change, seq as i64, target],
-        )?;
+        update_delivery(&tx, change, seq, target, state, reason)?;
         tx.commit()?;
         Ok(())
     }
@@ -406,10 +402,7 @@ impl Store {
                     msg_id: r.get(3)?,
                     account: r.get(4)?,
                     body: r.get(5)?,
-                    relayed_by: decode_headers(&r.get::<_, String>(6)?)
-                        .into_iter()
-                        .find(|(name, _)| name == RELAYED_BY)
-                        .map(|(_, value)| value),
+                    relayed_by: relayed_by(&decode_headers(&r.get::<_, String>(6)?)),
                 })
             })
             .optional()?

@@ -281,7 +281,8 @@ pub(super) fn commit(conn: &mut Connection, me: i64, batch: &[Write]) -> Result<
     Ok(seqs)
 }
 
-fn update_delivery(
+/// Sets how a delivery ended and releases its claim.
+pub(super) fn update_delivery(
     tx: &rusqlite::Transaction,
     change: i64,
     seq: u64,
@@ -297,7 +298,7 @@ fn update_delivery(
     Ok(())
 }
 
-/// A store reader for forwarding, on listen's forward thread.
+/// A store reader for forwarding (its reads run on the blocking pool).
 pub struct Reader {
     store: std::sync::Mutex<Store>,
 }
