@@ -75,7 +75,8 @@ pub fn apply(event: &mut Value, resource_path: &[&str], patch: &Patch) -> Result
     for (depth, segment) in parents.iter().enumerate() {
         node = match (patch, child(node, segment, path)) {
             (Patch::Add(_, value), Err(PatchError::Missing { .. })) => {
-                return Err(missing_parent(path, &segments, depth, value));
+                let implied = if path.starts_with("event.") { 0 } else { resource_path.len() };
+                return Err(missing_parent(path, &segments, implied, depth, value));
             }
             (_, found) => found?,
         };
@@ -155,16 +156,21 @@ fn already_exists(path: &str, existing: &Value, value: &Value) -> PatchError {
 }
 
 /// `--add a.b.c=1` where `a.b` is missing: the advice is one `--add` of the missing part as a whole
-/// object, `a.b={"c":1}`, written with the path as the user wrote it.
-fn missing_parent(path: &str, segments: &[&str], depth: usize, value: &Value) -> PatchError {
+/// object, `a.b={"c":1}`, written with the path as the user wrote it. `implied` is how many leading
+/// segments the user did not type (the resource's place in the envelope); when the missing part is
+/// among them (an earlier patch took it away), the advice names it from the envelope, `event.data=…`.
+fn missing_parent(path: &str, segments: &[&str], implied: usize, depth: usize, value: &Value) -> PatchError {
     let below = &segments[depth + 1..];
     let whole = below.iter().rev().fold(value.clone(), |inner, key| serde_json::json!({ *key: inner }));
-    let typed: Vec<&str> = path.split('.').collect();
-    let kept = typed.len() - below.len();
+    let head = &segments[..=depth];
+    let written = match head.get(implied..) {
+        Some(typed) if implied > 0 && !typed.is_empty() => typed.join("."),
+        _ => format!("event.{}", head.join(".")),
+    };
     PatchError::MissingParent {
         path: path.to_string(),
         segment: segments[depth].to_string(),
-        whole: format!("{}={whole}", typed[..kept].join(".")),
+        whole: format!("{written}={whole}"),
     }
 }
 
@@ -253,5 +259,22 @@ mod tests {
         let err = apply(&mut e, RES, &Patch::Add("metadata.a.b".into(), json!("x"))).unwrap_err().to_string();
         assert!(err.contains(r#"--add 'metadata.a={"b":"x"}'"#), "{err}");
         assert_eq!(e, event(), "a failed patch changes nothing");
+    }
+
+    /// Found by fuzzing: once an earlier patch has taken away part of the resource's place in the
+    /// envelope, `--add` under the resource is missing a part the user never typed. The advice names
+    /// it from the envelope (it used to panic, or advise an empty path).
+    #[test]
+    fn add_under_a_removed_resource_names_the_part_from_the_envelope() {
+        let mut e = event();
+        apply(&mut e, RES, &Patch::Remove("event.data".into())).unwrap();
+        let err = apply(&mut e, RES, &Patch::Add("x".into(), json!(1))).unwrap_err().to_string();
+        assert!(err.contains(r#"--add 'event.data={"object":{"x":1}}'"#), "{err}");
+        let mut e = event();
+        apply(&mut e, RES, &Patch::Remove("event.data.object".into())).unwrap();
+        let err = apply(&mut e, RES, &Patch::Add("x.y".into(), json!(1))).unwrap_err().to_string();
+        assert!(err.contains(r#"--add 'event.data.object={"x":{"y":1}}'"#), "{err}");
+        let err = apply(&mut e, RES, &Patch::Add("event.data.object.x".into(), json!(1))).unwrap_err().to_string();
+        assert!(err.contains(r#"--add 'event.data.object={"x":1}'"#), "{err}");
     }
 }
