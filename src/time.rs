@@ -64,6 +64,11 @@ pub fn local_datetime(at: &str) -> String {
     }
 }
 
+/// `14:03:22.123` in UTC at `at`: the clock on listen's console lines.
+pub fn utc_clock(at: SystemTime) -> String {
+    clock(at.duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)), 0)
+}
+
 fn unix_millis(at: &str) -> Option<i64> {
     let time = humantime::parse_rfc3339_weak(at).ok()?;
     i64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_millis()).ok()
@@ -95,5 +100,8 @@ mod tests {
         assert_eq!(datetime(ms, 5 * 3600 + 1800), "2026-12-01 05:00:05.042 +05:30");
         assert_eq!(datetime(ms, -3 * 3600), "2026-11-30 20:30:05.042 -03:00");
         assert_eq!(local_clock("not a time"), "not a time");
+        let at = UNIX_EPOCH + Duration::from_millis(ms as u64);
+        assert_eq!(utc_clock(at), "23:30:05.042");
+        assert_eq!(utc_clock(at), iso_millis(at)[11..23], "the same clock as the record's time");
     }
 }

@@ -143,8 +143,7 @@ impl Console {
 
     /// A line about an event on stderr, after the time it happened (UTC, HH:MM:SS.mmm).
     fn say_at(&self, line: String) {
-        let now = crate::time::iso_millis(std::time::SystemTime::now());
-        let clock = now.get(11..23).unwrap_or(&now);
+        let clock = crate::time::utc_clock(std::time::SystemTime::now());
         self.queue(&self.err, format!("{} {line}", clock.dimmed()));
     }
 
