@@ -27,6 +27,18 @@ presign() { # NAME SECRET
     } >"$tmp/$name.lua"
 }
 
+# When the last delivery in STORE was recorded (Unix seconds): the end of a relay run, as listen's
+# clock saw it. Timing the run with `date` after polling the store would add the polling script's
+# own run time (a count over the events table takes about 0.25 s at 120,000 events).
+last_delivery() { # STORE
+    python3 - "$1" <<'EOF'
+import datetime, sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
+at = db.execute("SELECT max(updated_at) FROM deliveries WHERE state = 'delivered'").fetchone()[0]
+print(datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp())
+EOF
+}
+
 count_records() { # STORE event|delivered: accepted events, or deliveries done (the store is SQLite)
     python3 - "$1" "$2" <<'EOF'
 import sqlite3, sys
