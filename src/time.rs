@@ -64,9 +64,14 @@ pub fn local_datetime(at: &str) -> String {
     }
 }
 
+/// Milliseconds since the Unix epoch (0 before it).
+pub fn unix_ms(at: SystemTime) -> i64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64)
+}
+
 /// `14:03:22.123` in UTC at `at`: the clock on listen's console lines.
 pub fn utc_clock(at: SystemTime) -> String {
-    clock(at.duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)), 0)
+    clock(unix_ms(at), 0)
 }
 
 fn unix_millis(at: &str) -> Option<i64> {

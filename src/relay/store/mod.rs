@@ -26,13 +26,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde_json::{json, Value};
 
-use crate::time::iso_millis;
+use crate::time::{iso_millis, unix_ms};
 
 mod jsonl;
 mod query;
@@ -414,13 +414,6 @@ pub fn decode_headers(text: &str) -> Vec<(String, String)> {
 pub fn encode_headers(headers: &[(String, String)]) -> String {
     // A pair serialises as a two-element array.
     serde_json::to_string(headers).unwrap_or_else(|_| "[]".into())
-}
-
-fn unix_ms(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_millis().min(i64::MAX as u128) as i64,
-        Err(_) => 0,
-    }
 }
 
 #[cfg(test)]
