@@ -117,6 +117,11 @@ impl Forwarding {
             .is_ok()
     }
 
+    /// Uncounts a body [`Forwarding::hold`] counted, once its queue has given it up.
+    fn release(&self, record: &Forwardable) {
+        self.held.fetch_sub(record.body.len(), Ordering::SeqCst);
+    }
+
     fn finish(&self, seq: u64) {
         self.outstanding.fetch_sub(1, Ordering::SeqCst);
         let mut remaining = self.remaining_targets.lock().unwrap();
@@ -192,6 +197,9 @@ async fn worker(
 ) {
     let Ok(url) = url::Url::parse(&target) else {
         while let Some(queued) = queue.recv().await {
+            if let Some(record) = &queued.record {
+                f.release(record);
+            }
             outcome(&f, State::Failed, queued.seq, &target, Some("the recorded target is not a URL"));
         }
         return;
@@ -277,7 +285,7 @@ impl Lane<'_> {
     async fn job(&self, Queued { seq, record }: Queued) -> Option<Job> {
         let record = match record {
             Some(record) => {
-                self.f.held.fetch_sub(record.body.len(), Ordering::SeqCst);
+                self.f.release(&record);
                 Ok(record)
             }
             // On the blocking pool, as the inspector's queries are: this runtime also serves the
