@@ -48,3 +48,36 @@ query = {"event": "SELECT count(*) FROM events WHERE verdict = 'accepted'",
 print(db.execute(query).fetchone()[0])
 EOF
 }
+
+# Writes $tmp/nginx/nginx.conf: the sink on SINK_PORT (answers 200 to every POST) and, given
+# RELAY_PORT, the reference relay (proxy_pass to the sink over kept-alive connections; writes
+# nothing).
+nginx_conf() { # SINK_PORT [RELAY_PORT]
+    local relay=""
+    if [[ -n ${2:-} ]]; then
+        relay="upstream sink { server 127.0.0.1:$1; keepalive 64; }
+    server {
+        listen 127.0.0.1:$2;
+        location / { proxy_pass http://sink; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+    }"
+    fi
+    mkdir -p "$tmp/nginx"
+    cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    uwsgi_temp_path $tmp/nginx/uwsgi;
+    scgi_temp_path $tmp/nginx/scgi;
+    keepalive_requests 1000000;
+    server { listen 127.0.0.1:$1; location / { return 200 "ok\n"; } }
+    $relay
+}
+EOF
+}
