@@ -172,7 +172,7 @@ fn sign_takes_its_scheme_and_secret_from_the_defaults() {
 fn listen_also_accepts_the_config_files_provider_secrets() {
     let dir = tempfile::tempdir().unwrap();
     write_file(&dir.path().join("config"), "config.toml", &format!("[secrets]\nstripe = \"{STRIPE_SECRET}\"\n"));
-    let listen = Listener::start_in(dir, crate::support::free_port(), &[]);
+    let listen = Listener::start_with(dir, &[]);
     // trigger signs with the file's Stripe secret; listen verifies it as a provider secret.
     listen.whk().args(["trigger", "stripe:payout.failed", "--forward-to", &listen.url()]).run().expect(0);
     let log = listen.wait_for_log("the event", |log| log.iter().any(|r| r["rec"] == "event"));

@@ -95,7 +95,7 @@ fn pending_events_go_to_their_recorded_route_and_are_marked_delivered() {
     assert_eq!(run.stdout(), "");
 
     // The next `whk listen` does not deliver it again.
-    let listen = Listener::start_in(dir, free_port(), &["--forward-to", &target]);
+    let listen = Listener::start_with(dir, &["--forward-to", &target]);
     std::thread::sleep(std::time::Duration::from_millis(500));
     assert_eq!(app.received().len(), 1);
     drop(listen);

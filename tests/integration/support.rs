@@ -138,25 +138,52 @@ pub struct Listener {
 impl Listener {
     /// Starts `whk listen --port <free> --log <dir>/events.db ARGS` and waits until it accepts.
     pub fn start(args: &[&str]) -> Listener {
-        Listener::start_in(tempfile::tempdir().unwrap(), free_port(), args)
+        Listener::start_with(tempfile::tempdir().unwrap(), args)
+    }
+
+    /// As [`Listener::start`], with a given state folder. A port that was free a moment ago can be
+    /// taken by a test running beside this one before listen binds it: listen then exits, and
+    /// another free port is tried.
+    pub fn start_with(mut dir: tempfile::TempDir, args: &[&str]) -> Listener {
+        for _ in 0..5 {
+            match Listener::launch(dir, free_port(), args) {
+                Ok(listener) => return listener,
+                Err((back, stderr)) if stderr.contains("cannot listen on") => dir = back,
+                Err((_, stderr)) => panic!("whk listen exited at start: {stderr}"),
+            }
+        }
+        panic!("whk listen found no free port in 5 tries")
     }
 
     /// Starts (or restarts) on a given port with a given state folder.
     pub fn start_in(dir: tempfile::TempDir, port: u16, args: &[&str]) -> Listener {
-        let child = whk_command(&dir.path().join("config"))
+        Listener::launch(dir, port, args).unwrap_or_else(|(_, stderr)| panic!("whk listen exited at start: {stderr}"))
+    }
+
+    /// Waits until listen accepts on `port` and has opened its store (which it does only once the
+    /// port is its own: something else answering on the port does not count); Err with the
+    /// folder back and listen's stderr if it exits first.
+    fn launch(dir: tempfile::TempDir, port: u16, args: &[&str]) -> Result<Listener, (tempfile::TempDir, String)> {
+        let store = dir.path().join("events.db");
+        let mut child = whk_command(&dir.path().join("config"))
             .args(["listen", "--port", &port.to_string(), "--log"])
-            .arg(dir.path().join("events.db"))
+            .arg(&store)
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
         let started = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() || !store.exists() {
+            if child.try_wait().unwrap().is_some() {
+                let mut stderr = String::new();
+                std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+                return Err((dir, stderr));
+            }
             assert!(started.elapsed() < std::time::Duration::from_secs(10), "whk listen did not start");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        Listener { child, port, dir }
+        Ok(Listener { child, port, dir })
     }
 
     pub fn url(&self) -> String {
