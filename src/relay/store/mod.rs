@@ -109,6 +109,42 @@ CREATE INDEX attempts_change ON attempts(change);
 DROP INDEX events_change;
 DROP INDEX attempts_change;
 "#,
+    // Fewer pages per commit (each is a 16 KiB frame in the write-ahead log): a commit no longer
+    // writes AUTOINCREMENT's counter (`clock.last_seq` keeps seqs from repeating after pruning),
+    // nor the `clock` row (the newest rows carry the counter), nor index entries for deliveries
+    // still as they were stored (their event's row carries their counter).
+    r#"
+CREATE TABLE events_v4(
+    seq INTEGER PRIMARY KEY,
+    change INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    reason TEXT,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    account TEXT,
+    verified TEXT NOT NULL,
+    msg_id TEXT,
+    path TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    body_len INTEGER NOT NULL,
+    source TEXT
+);
+INSERT INTO events_v4(seq, change, at, at_ms, verdict, reason, event_id, type, provider, account, verified, msg_id,
+    path, headers, body, body_len, source)
+    SELECT seq, change, at, at_ms, verdict, reason, event_id, type, provider, account, verified, msg_id,
+    path, headers, body, body_len, source FROM events;
+ALTER TABLE clock ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE clock SET last_seq = coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0);
+DROP TABLE events;
+ALTER TABLE events_v4 RENAME TO events;
+CREATE INDEX events_event_id ON events(event_id);
+DROP INDEX deliveries_change;
+CREATE INDEX deliveries_change ON deliveries(change) WHERE updated_at IS NOT NULL;
+"#,
 ];
 
 /// Accepted (stored, forwarded) or rejected (kept for inspection only).
@@ -478,6 +514,53 @@ mod tests {
         assert_eq!(delivered.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![seqs[0]]);
         let shown = store.show(&Key::EventId("evt_2".into())).unwrap().unwrap();
         assert_eq!(shown.seq, seqs[1]);
+    }
+
+    #[test]
+    fn seqs_and_the_change_counter_never_go_back_when_pruning_takes_the_newest_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let seqs = store.insert_records(&[(accepted("{}", &[]), vec![]), (accepted("{}", &[]), vec![])]).unwrap();
+        let before = store.latest_change().unwrap();
+        assert_eq!(store.prune(SystemTime::now() + Duration::from_secs(3600)).unwrap(), 2);
+        assert_eq!(store.latest_seq().unwrap(), 0);
+        let after_prune = store.latest_change().unwrap();
+        assert!(after_prune > before, "{after_prune} > {before}");
+        let next = store.insert_records(&[(accepted("{}", &["http://a/"]), vec![])]).unwrap();
+        assert_eq!(next, vec![seqs[1] + 1]);
+        let changed = store.changed_since(after_prune, 10).unwrap();
+        assert_eq!(changed.iter().map(|r| r.seq).collect::<Vec<_>>(), next);
+        assert!(changed[0].change > after_prune);
+    }
+
+    #[test]
+    fn a_version_3_store_migrates_keeping_its_records_and_its_seq_counter() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for step in &MIGRATIONS[..3] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            for seq in 1..=3 {
+                conn.execute(
+                    "INSERT INTO events(change, at, at_ms, verdict, event_id, type, provider, verified, path, headers,
+                        body, body_len) VALUES (?1, '2026-01-01T00:00:00.000Z', 0, 'accepted', ?2, 't', 'stripe',
+                        'local', '/', '[]', X'7B7D', 2)",
+                    params![seq, format!("evt_{seq}")],
+                )
+                .unwrap();
+            }
+            // AUTOINCREMENT remembers seq 3 after its row is gone; version 3 raised `clock` itself.
+            conn.execute("DELETE FROM events WHERE seq = 3", []).unwrap();
+            conn.execute("UPDATE clock SET change = 3", []).unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        let old = store.show(&Key::Seq(2)).unwrap().unwrap();
+        assert_eq!((old.event_id.as_str(), old.body.as_slice()), ("evt_2", b"{}".as_slice()));
+        assert_eq!(store.insert_records(&[(accepted("{}", &[]), vec![])]).unwrap(), vec![4]);
+        assert_eq!(store.latest_change().unwrap(), 4);
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Store {
 
     /// The change counter: raised by every write transaction.
     pub fn latest_change(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT change FROM clock", [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self.conn.prepare_cached(&format!("SELECT {LATEST_CHANGE}"))?.query_row([], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// One record, with its deliveries and every attempt.
@@ -148,7 +148,7 @@ impl Store {
         let sql = format!(
             "{SELECT_EVENTS} WHERE e.seq IN (
                 SELECT seq FROM events WHERE seq > {NEWER_EVENTS}
-                UNION SELECT seq FROM deliveries WHERE change > ?1)
+                UNION SELECT seq FROM deliveries WHERE change > ?1 AND updated_at IS NOT NULL)
              ORDER BY e.seq LIMIT {}",
             limit.min(i64::MAX as usize)
         );
@@ -273,12 +273,14 @@ impl Store {
     pub fn prune(&mut self, cutoff: SystemTime) -> Result<usize> {
         let cutoff = unix_ms(cutoff);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Counted before the deletions, which may take the newest rows the counter is read from.
+        let tick = tick(&tx)?;
         let doomed = "SELECT seq FROM events WHERE at_ms < ?1 AND NOT EXISTS
              (SELECT 1 FROM deliveries d WHERE d.seq = events.seq AND d.state = 'pending')";
         tx.execute(&format!("DELETE FROM attempts WHERE seq IN ({doomed})"), [cutoff])?;
         tx.execute(&format!("DELETE FROM deliveries WHERE seq IN ({doomed})"), [cutoff])?;
         let removed = tx.execute(&format!("DELETE FROM events WHERE seq IN ({doomed})"), [cutoff])?;
-        bump(&tx)?;
+        tx.execute("UPDATE clock SET change = ?1, last_seq = ?2", [tick.change, tick.next_seq - 1])?;
         tx.commit()?;
         Ok(removed)
     }
@@ -333,7 +335,7 @@ impl Store {
     /// Records what became of a delivery this process claimed (replay).
     pub fn settle(&mut self, seq: u64, target: &str, state: State, reason: Option<&str>) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let change = bump(&tx)?;
+        let change = tick(&tx)?.change;
         update_delivery(&tx, change, seq, target, state, reason)?;
         tx.commit()?;
         Ok(())
@@ -343,7 +345,7 @@ impl Store {
     /// event's history (and [`StatusFilter::LastFailed`]) sees it.
     pub fn record_replay(&mut self, seq: u64, mut attempt: Attempt) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let change = bump(&tx)?;
+        let change = tick(&tx)?.change;
         attempt.number = tx.query_row(
             "SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE seq = ?1 AND target = ?2",
             params![seq as i64, attempt.target],
@@ -367,10 +369,11 @@ impl Store {
     /// transaction; returns the seqs they were given.
     pub fn insert_records(&mut self, records: &[(Record, Vec<Attempt>)]) -> Result<Vec<u64>> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let change = bump(&tx)?;
+        let mut tick = tick(&tx)?;
+        let change = tick.change;
         let mut seqs = Vec::new();
         for (record, attempts) in records {
-            let seq = insert_event(&tx, change, &Row::new(Box::new(record.clone())), None)?;
+            let seq = insert_event(&tx, &mut tick, &Row::new(Box::new(record.clone())), None)?;
             for attempt in attempts {
                 insert_attempt(&tx, change, seq, attempt)?;
             }

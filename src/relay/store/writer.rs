@@ -4,9 +4,31 @@
 
 use super::*;
 
-/// Raises the change counter; returns its new value.
-pub(super) fn bump(tx: &rusqlite::Transaction) -> rusqlite::Result<i64> {
-    tx.prepare_cached("UPDATE clock SET change = change + 1 RETURNING change")?.query_row([], |r| r.get(0))
+/// Where a write transaction stands: the change counter its rows carry and the seq its first
+/// event gets. Computed from the newest rows (and the floor in `clock` that pruning leaves), so a
+/// commit writes no counter page of its own: see [`LATEST_CHANGE`].
+pub(super) struct Tick {
+    pub(super) change: i64,
+    pub(super) next_seq: i64,
+}
+
+/// The newest change counter in the store. Events and attempts are appended in counter order, so
+/// their last rows hold their newest; a delivery updated after its event was stored has
+/// `updated_at` set and sits in the partial index `deliveries_change`; `clock.change` is the floor
+/// that pruning (which can delete the newest rows) leaves.
+pub(super) const LATEST_CHANGE: &str = "max(
+    (SELECT change FROM clock),
+    coalesce((SELECT change FROM events ORDER BY seq DESC LIMIT 1), 0),
+    coalesce((SELECT change FROM attempts ORDER BY rowid DESC LIMIT 1), 0),
+    coalesce((SELECT max(change) FROM deliveries WHERE updated_at IS NOT NULL), 0))";
+
+/// The next transaction's counter and first seq. Seqs never repeat, even after pruning took the
+/// newest events (`clock.last_seq` remembers them).
+pub(super) fn tick(tx: &rusqlite::Transaction) -> rusqlite::Result<Tick> {
+    tx.prepare_cached(&format!(
+        "SELECT {LATEST_CHANGE} + 1, max((SELECT last_seq FROM clock), coalesce((SELECT max(seq) FROM events), 0)) + 1"
+    ))?
+    .query_row([], |r| Ok(Tick { change: r.get(0)?, next_seq: r.get(1)? }))
 }
 
 /// A record with its columns that take work to compute (arrival in ms, headers as JSON) computed
@@ -25,14 +47,22 @@ impl Row {
     }
 }
 
-pub(super) fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, claimed_by: Option<i64>) -> Result<u64> {
+pub(super) fn insert_event(
+    tx: &rusqlite::Transaction,
+    tick: &mut Tick,
+    row: &Row,
+    claimed_by: Option<i64>,
+) -> Result<u64> {
     let Row { record, at_ms, headers } = row;
+    let (seq, change) = (tick.next_seq, tick.change);
+    tick.next_seq += 1;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO events(change, at, at_ms, verdict, reason, event_id, type, provider, account, verified,
+        "INSERT INTO events(seq, change, at, at_ms, verdict, reason, event_id, type, provider, account, verified,
             msg_id, path, headers, body, body_len, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     insert.execute(params![
+        seq,
         change,
         record.at,
         at_ms,
@@ -50,7 +80,6 @@ pub(super) fn insert_event(tx: &rusqlite::Transaction, change: i64, row: &Row, c
         record.body_len.min(i64::MAX as u64) as i64,
         record.source,
     ])?;
-    let seq = tx.last_insert_rowid();
     let mut delivery = tx.prepare_cached(
         "INSERT OR IGNORE INTO deliveries(seq, target, state, reason, claimed_by, updated_at, change)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -258,13 +287,14 @@ pub(super) fn write_loop(
 /// One transaction for the batch; returns the seqs the events got, in order.
 pub(super) fn commit(conn: &mut Connection, me: i64, batch: &[Write]) -> Result<Vec<u64>> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let change = bump(&tx)?;
+    let mut tick = tick(&tx)?;
+    let change = tick.change;
     let mut seqs = Vec::new();
     for write in batch {
         match write {
-            Write::Event { row, .. } => seqs.push(insert_event(&tx, change, row, Some(me))?),
+            Write::Event { row, .. } => seqs.push(insert_event(&tx, &mut tick, row, Some(me))?),
             Write::Rejected(row) => {
-                insert_event(&tx, change, row, None)?;
+                insert_event(&tx, &mut tick, row, None)?;
             }
             Write::Attempt { seq, attempt, settles } => {
                 insert_attempt(&tx, change, *seq, attempt)?;
