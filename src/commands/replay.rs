@@ -94,19 +94,16 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             reporter.sending(&shown);
             let hint = "is your server running? (`whk listen` runs on port 7171 by default)";
             let result = runtime.block_on(client.send(&request, hint));
-            if let (Some(seq), Some(store)) = (item.seq, store.as_mut()) {
-                // The store numbers it after the target's earlier attempts.
-                let attempt = Attempt::of(request.url.as_str(), 0, result.as_ref(), true, request.body != item.body);
-                store.record_replay(seq, attempt)?;
-            }
+            // The store numbers it after the target's earlier attempts.
+            let attempt = Attempt::of(request.url.as_str(), 0, result.as_ref(), true, request.body != item.body);
             let verdict = reporter.result(&shown, &request, result);
-            if let (Some(seq), Some(store)) = (item.pending_seq, store.as_mut()) {
-                // The claim is settled either way: delivered, or handed back for a later run.
-                let (state, reason) = match verdict {
+            if let (Some(seq), Some(store)) = (item.seq, store.as_mut()) {
+                // A claim is settled either way: delivered, or handed back for a later run.
+                let settles = item.pending_seq.map(|_| match verdict {
                     Verdict::Expected => (State::Delivered, Some("whk replay --pending")),
                     _ => (State::Pending, None),
-                };
-                store.settle(seq, request.url.as_str(), state, reason)?;
+                });
+                store.record_replay(seq, attempt, settles)?;
             }
             match verdict {
                 Verdict::Expected => {}

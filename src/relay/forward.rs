@@ -200,7 +200,7 @@ async fn worker(
             if let Some(record) = &queued.record {
                 f.release(record);
             }
-            outcome(&f, State::Failed, queued.seq, &target, Some("the recorded target is not a URL"));
+            failed(&f, queued.seq, &target, "the recorded target is not a URL");
         }
         return;
     };
@@ -305,7 +305,7 @@ impl Lane<'_> {
             }
             Err(err) => {
                 self.f.console.info(&format!("whk: cannot read event #{seq} back from the store: {err:#}"));
-                outcome(self.f, State::Failed, seq, self.target, Some(&format!("unreadable store entry: {err:#}")));
+                failed(self.f, seq, self.target, &format!("unreadable store entry: {err:#}"));
                 None
             }
         }
@@ -320,7 +320,7 @@ impl Lane<'_> {
             Err(why) => {
                 let reason = format!("not sent: cannot sign it ({why})");
                 f.console.failed(&shown(job.seq, &job.record), self.target, &reason);
-                outcome(f, State::Failed, job.seq, self.target, Some(&reason));
+                failed(f, job.seq, self.target, &reason);
                 return;
             }
         };
@@ -411,12 +411,12 @@ impl Lane<'_> {
             &answer.body_start,
         );
         if answer.is_success() {
-            settle(f, job.seq, self.target, (State::Delivered, None), Some(attempt));
+            settle(f, job.seq, (State::Delivered, None), attempt);
         } else if answer.status < 500 {
             // The app answered; retrying would not change its mind.
             let reason = format!("the app answered {}", answer.status);
             f.console.failed(&shown(job.seq, &job.record), self.target, &reason);
-            settle(f, job.seq, self.target, (State::Failed, Some(reason)), Some(attempt));
+            settle(f, job.seq, (State::Failed, Some(reason)), attempt);
         } else {
             let _ = f.writer.send(Write::Attempt { seq: job.seq, attempt, settles: None });
             self.retry_later(job, format!("the app answered {}", answer.status));
@@ -442,7 +442,7 @@ impl Lane<'_> {
                 f.worst_exit.fetch_max(crate::Exit::Unreachable as u8, Ordering::SeqCst);
             }
             f.console.failed(&shown(job.seq, &job.record), self.target, &reason);
-            outcome(f, State::Failed, job.seq, self.target, Some(&reason));
+            failed(f, job.seq, self.target, &reason);
             return;
         }
         let delay = backoff(job.attempts);
@@ -535,23 +535,19 @@ fn signed(f: &Forwarding, record: &Forwardable, url: url::Url, body: Vec<u8>) ->
     SignedRequest::for_recorded(&record.provider, msg_id, secret, now, url, body, &extra).map_err(|e| e.to_string())
 }
 
-fn outcome(f: &Forwarding, state: State, seq: u64, target: &str, reason: Option<&str>) {
-    settle(f, seq, target, (state, reason.map(String::from)), None);
+/// Records how a delivery ended (delivered or failed, and why) with the attempt that ended it, in
+/// one write: the store's followers learn that a delivery was delivered from that attempt.
+fn settle(f: &Forwarding, seq: u64, (state, reason): (State, Option<String>), attempt: Box<Attempt>) {
+    ended(f, seq, state, Write::Attempt { seq, attempt, settles: Some((state, reason)) });
 }
 
-/// Records how a delivery ended (delivered or failed, and why), with the attempt that ended it,
-/// in one write.
-fn settle(
-    f: &Forwarding,
-    seq: u64,
-    target: &str,
-    (state, reason): (State, Option<String>),
-    attempt: Option<Box<Attempt>>,
-) {
-    let write = match attempt {
-        Some(attempt) => Write::Attempt { seq, attempt, settles: Some((state, reason)) },
-        None => Write::Outcome { seq, target: target.to_string(), state, reason },
-    };
+/// Records a delivery that failed with no attempt of its own to show for it (none could be made,
+/// or the retries ran out).
+fn failed(f: &Forwarding, seq: u64, target: &str, reason: &str) {
+    ended(f, seq, State::Failed, Write::Failed { seq, target: target.to_string(), reason: reason.to_string() });
+}
+
+fn ended(f: &Forwarding, seq: u64, state: State, write: Write) {
     let _ = f.writer.send(write);
     if state == State::Failed {
         f.worst_exit.fetch_max(crate::Exit::Refused as u8, Ordering::SeqCst);

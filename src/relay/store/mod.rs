@@ -112,7 +112,8 @@ DROP INDEX attempts_change;
     // Fewer pages per commit (each is a 16 KiB frame in the write-ahead log): a commit no longer
     // writes AUTOINCREMENT's counter (`clock.last_seq` keeps seqs from repeating after pruning),
     // nor the `clock` row (the newest rows carry the counter), nor index entries for deliveries
-    // still as they were stored (their event's row carries their counter).
+    // still as they were stored (their event's row carries their counter) or delivered (the
+    // attempt that delivered them, in the same transaction, does).
     r#"
 CREATE TABLE events_v4(
     seq INTEGER PRIMARY KEY,
@@ -143,7 +144,7 @@ DROP TABLE events;
 ALTER TABLE events_v4 RENAME TO events;
 CREATE INDEX events_event_id ON events(event_id);
 DROP INDEX deliveries_change;
-CREATE INDEX deliveries_change ON deliveries(change) WHERE updated_at IS NOT NULL;
+CREATE INDEX deliveries_change ON deliveries(change) WHERE updated_at IS NOT NULL AND state <> 'delivered';
 "#,
 ];
 
@@ -478,6 +479,21 @@ mod tests {
         }
     }
 
+    fn answered(target: &str) -> Attempt {
+        Attempt {
+            target: target.into(),
+            number: 1,
+            at: "2026-01-01T00:00:00.000Z".into(),
+            status: Some(200),
+            duration_ms: 1.5,
+            error: None,
+            answer_headers: Vec::new(),
+            answer_body: Vec::new(),
+            replay: false,
+            edited: false,
+        }
+    }
+
     #[test]
     fn list_filters_combine_and_page_newest_first() {
         let dir = tempfile::tempdir().unwrap();
@@ -506,10 +522,18 @@ mod tests {
         assert_eq!(needle[0].event_id, "evt_2");
         let page = store.list(&Filter { before: Some(seqs[1]), limit: Some(5), ..Filter::default() }).unwrap();
         assert_eq!(page.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![seqs[0]]);
+        // Followers find a delivery that became delivered (by its attempt) and one that failed
+        // with no attempt (by the deliveries_change index).
         let before = store.latest_change().unwrap();
-        store.settle(seqs[0], "http://a/", State::Delivered, None).unwrap();
+        store.record_replay(seqs[0], answered("http://a/"), Some((State::Delivered, None))).unwrap();
         let changed = store.changed_since(before, 10).unwrap();
         assert_eq!(changed.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![seqs[0]]);
+        let before = store.latest_change().unwrap();
+        let gave_up = Write::Failed { seq: seqs[2], target: "http://b/".into(), reason: "gave up".into() };
+        commit(&mut store.conn, 1, &[gave_up]).unwrap();
+        assert!(store.latest_change().unwrap() > before);
+        let changed = store.changed_since(before, 10).unwrap();
+        assert_eq!(changed.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![seqs[2]]);
         let delivered = store.list(&Filter { status: Some(StatusFilter::Delivered), ..Filter::default() }).unwrap();
         assert_eq!(delivered.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![seqs[0]]);
         let shown = store.show(&Key::EventId("evt_2".into())).unwrap().unwrap();
@@ -569,18 +593,7 @@ mod tests {
         record.seq = 7;
         record.deliveries[0].state = State::Delivered;
         record.deliveries[0].updated_at = Some("2026-01-01T00:00:00.000Z".into());
-        let attempt = Attempt {
-            target: "http://a/".into(),
-            number: 1,
-            at: "2026-01-01T00:00:00.000Z".into(),
-            status: Some(200),
-            duration_ms: 1.5,
-            error: None,
-            answer_headers: Vec::new(),
-            answer_body: Vec::new(),
-            replay: false,
-            edited: false,
-        };
+        let attempt = answered("http://a/");
         let mut importer = Importer::default();
         for line in export_lines(&record, std::slice::from_ref(&attempt)) {
             importer.line(line.to_string().as_bytes());

@@ -141,14 +141,17 @@ impl Store {
         self.select(&sql, &params)
     }
 
-    /// Records (accepted or rejected) whose row or deliveries changed after `change`, oldest
-    /// change first, at most `limit`: what a follower polls for after [`Store::latest_change`].
+    /// Records (accepted or rejected) whose row, deliveries or attempts changed after `change`, in
+    /// seq order, at most `limit`: what a follower polls for after [`Store::latest_change`]. (A
+    /// delivery that became delivered is found by the attempt that delivered it: see
+    /// [`LATEST_CHANGE`].)
     pub fn changed_since(&self, change: u64, limit: usize) -> Result<Vec<Record>> {
         let change = change.min(i64::MAX as u64) as i64;
         let sql = format!(
             "{SELECT_EVENTS} WHERE e.seq IN (
                 SELECT seq FROM events WHERE seq > {NEWER_EVENTS}
-                UNION SELECT seq FROM deliveries WHERE change > ?1 AND updated_at IS NOT NULL)
+                UNION SELECT seq FROM attempts WHERE rowid > {NEWER_ATTEMPTS}
+                UNION SELECT seq FROM deliveries WHERE change > ?1 AND updated_at IS NOT NULL AND state <> 'delivered')
              ORDER BY e.seq LIMIT {}",
             limit.min(i64::MAX as usize)
         );
@@ -332,18 +335,16 @@ impl Store {
         Ok((mine, held))
     }
 
-    /// Records what became of a delivery this process claimed (replay).
-    pub fn settle(&mut self, seq: u64, target: &str, state: State, reason: Option<&str>) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let change = tick(&tx)?.change;
-        update_delivery(&tx, change, seq, target, state, reason)?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// Records a replay's attempt at an event, numbered after the target's earlier attempts, so the
-    /// event's history (and [`StatusFilter::LastFailed`]) sees it.
-    pub fn record_replay(&mut self, seq: u64, mut attempt: Attempt) -> Result<()> {
+    /// event's history (and [`StatusFilter::LastFailed`]) sees it; and, in the same transaction,
+    /// what became of the delivery when this process had claimed it (`settles`: delivered, or
+    /// pending again for a later run).
+    pub fn record_replay(
+        &mut self,
+        seq: u64,
+        mut attempt: Attempt,
+        settles: Option<(State, Option<&str>)>,
+    ) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let change = tick(&tx)?.change;
         attempt.number = tx.query_row(
@@ -352,6 +353,9 @@ impl Store {
             |r| r.get(0),
         )?;
         insert_attempt(&tx, change, seq, &attempt)?;
+        if let Some((state, reason)) = settles {
+            update_delivery(&tx, change, seq, &attempt.target, state, reason)?;
+        }
         tx.commit()?;
         Ok(())
     }

@@ -13,14 +13,15 @@ pub(super) struct Tick {
 }
 
 /// The newest change counter in the store. Events and attempts are appended in counter order, so
-/// their last rows hold their newest; a delivery updated after its event was stored has
-/// `updated_at` set and sits in the partial index `deliveries_change`; `clock.change` is the floor
-/// that pruning (which can delete the newest rows) leaves.
+/// their last rows hold their newest. A delivery is updated after its event was stored either to
+/// delivered, always in the transaction of the attempt that delivered it, or to failed or pending
+/// (it then has `updated_at` set and sits in the partial index `deliveries_change`).
+/// `clock.change` is the floor that pruning (which can delete the newest rows) leaves.
 pub(super) const LATEST_CHANGE: &str = "max(
     (SELECT change FROM clock),
     coalesce((SELECT change FROM events ORDER BY seq DESC LIMIT 1), 0),
     coalesce((SELECT change FROM attempts ORDER BY rowid DESC LIMIT 1), 0),
-    coalesce((SELECT max(change) FROM deliveries WHERE updated_at IS NOT NULL), 0))";
+    coalesce((SELECT max(change) FROM deliveries WHERE updated_at IS NOT NULL AND state <> 'delivered'), 0))";
 
 /// The next transaction's counter and first seq. Seqs never repeat, even after pruning took the
 /// newest events (`clock.last_seq` remembers them).
@@ -125,15 +126,16 @@ pub enum Write {
     /// An attempt, and the delivery's outcome when the attempt settles it (the usual case: one
     /// write for both).
     Attempt { seq: u64, attempt: Box<Attempt>, settles: Option<(State, Option<String>)> },
-    /// A delivery's outcome: delivered or failed.
-    Outcome { seq: u64, target: String, state: State, reason: Option<String> },
+    /// A delivery that failed with no attempt to show for it. (Delivered always comes with the
+    /// attempt that delivered it: that attempt is how followers find the change.)
+    Failed { seq: u64, target: String, reason: String },
 }
 
 impl Write {
     /// Written later if its transaction fails? Outcomes are (a lost one repeats a delivery);
     /// events are not (their sender got a 503 and retries).
     fn worth_retrying(&self) -> bool {
-        matches!(self, Write::Outcome { .. } | Write::Attempt { .. })
+        matches!(self, Write::Failed { .. } | Write::Attempt { .. })
     }
 }
 
@@ -302,8 +304,8 @@ pub(super) fn commit(conn: &mut Connection, me: i64, batch: &[Write]) -> Result<
                     update_delivery(&tx, change, *seq, &attempt.target, *state, reason.as_deref())?;
                 }
             }
-            Write::Outcome { seq, target, state, reason } => {
-                update_delivery(&tx, change, *seq, target, *state, reason.as_deref())?
+            Write::Failed { seq, target, reason } => {
+                update_delivery(&tx, change, *seq, target, State::Failed, Some(reason))?
             }
         }
     }
