@@ -36,6 +36,32 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
+/// Waits until the `whk listen` running as `child` serves `port` with the store at `store`: the lock
+/// file beside the store names its pid (listen writes it only once it has bound the port, so
+/// something else answering on a port taken first does not count), and the port accepts. Err with
+/// how it ended if it exits first; panics after 15 s.
+pub fn wait_listen_ready(
+    child: &mut std::process::Child,
+    store: &Path,
+    port: u16,
+) -> Result<(), std::process::ExitStatus> {
+    let mut lock = store.as_os_str().to_owned();
+    lock.push(".listen");
+    let ours = format!("pid {}, ", child.id());
+    let started = Instant::now();
+    loop {
+        let named = std::fs::read_to_string(&lock).is_ok_and(|holder| holder.starts_with(&ours));
+        if named && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return Err(status);
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "whk listen did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Polls `done` every 20 ms until it holds or `limit` passes; returns whether it held.
 pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let started = Instant::now();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common::App;
-pub use crate::common::{free_port, whk_command, Received, Records};
+pub use crate::common::{free_port, wait_listen_ready, whk_command, Received, Records};
 
 pub const SECRET: &str = "whsec_integration_test_secret";
 
@@ -160,9 +160,8 @@ impl Listener {
         Listener::launch(dir, port, args).unwrap_or_else(|(_, stderr)| panic!("whk listen exited at start: {stderr}"))
     }
 
-    /// Waits until listen accepts on `port` and has opened its store (which it does only once the
-    /// port is its own: something else answering on the port does not count); Err with the
-    /// folder back and listen's stderr if it exits first.
+    /// Waits until listen serves `port` ([`wait_listen_ready`]); Err with the folder back and
+    /// listen's stderr if it exits first.
     fn launch(dir: tempfile::TempDir, port: u16, args: &[&str]) -> Result<Listener, (tempfile::TempDir, String)> {
         let store = dir.path().join("events.db");
         let mut child = whk_command(&dir.path().join("config"))
@@ -173,15 +172,10 @@ impl Listener {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let started = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() || !store.exists() {
-            if child.try_wait().unwrap().is_some() {
-                let mut stderr = String::new();
-                std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-                return Err((dir, stderr));
-            }
-            assert!(started.elapsed() < std::time::Duration::from_secs(10), "whk listen did not start");
-            std::thread::sleep(std::time::Duration::from_millis(20));
+        if wait_listen_ready(&mut child, &store, port).is_err() {
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+            return Err((dir, stderr));
         }
         Ok(Listener { child, port, dir })
     }

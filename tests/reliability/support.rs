@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-pub use crate::common::{free_port, unix_now, wait_until, whk_command, App, Received, Records};
+pub use crate::common::{free_port, unix_now, wait_listen_ready, wait_until, whk_command, App, Received, Records};
 
 use whk::signing::Scheme;
 
@@ -37,7 +37,7 @@ impl Listen {
     pub fn start_logging_to(log: &Path, dir: &Path, port: u16, name: &str, args: &[&str]) -> Listen {
         let stdout = dir.join(format!("listen-{name}.out"));
         let stderr = dir.join(format!("listen-{name}.err"));
-        let child = whk(dir)
+        let mut child = whk(dir)
             .args(["listen", "--port", &port.to_string(), "--log"])
             .arg(log)
             .args(args)
@@ -45,10 +45,8 @@ impl Listen {
             .stderr(std::fs::File::create(&stderr).unwrap())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(15), "whk listen did not start");
-            std::thread::sleep(Duration::from_millis(10));
+        if let Err(status) = wait_listen_ready(&mut child, log, port) {
+            panic!("whk listen exited at start ({status}): {}", std::fs::read_to_string(&stderr).unwrap_or_default());
         }
         Listen { child, port, stderr }
     }
