@@ -348,4 +348,8 @@ fn tail_shows_an_older_events_outcome_as_a_delivery_line_only() {
     let lines = tail.until("the failure", |lines| lines.iter().any(|l| l.contains("failed [503] after 4 attempts")));
     assert!(lines.iter().all(|l| l.contains(&id) && !l.contains("payout.failed")), "no event line: {lines:#?}");
     assert!(lines.iter().any(|l| l.contains(&broken.url("/"))), "{lines:#?}");
+    // Each retry shows as it happens (the follower started before the second attempt, at 0.5 s).
+    for retry in ["pending, 2 attempts", "pending, 3 attempts"] {
+        assert!(lines.iter().any(|l| l.contains(retry)), "{retry}: {lines:#?}");
+    }
 }
