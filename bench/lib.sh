@@ -12,9 +12,12 @@ wait_port() {
 
 # A pre-signed request exactly as whk sends it: `whk trigger --print`, split into a body file and
 # headers, then a wrk script and curl arguments for it. Signatures are valid for 300 s, so each
-# measurement signs afresh.
-presign() { # NAME SECRET
-    local name=$1 key=$2
+# measurement signs afresh. Given COUNT, the wrk script cycles through COUNT copies of the event,
+# each with an id of its own and its own signature, as a provider sends them (a store that indexes
+# event ids must see distinct ones); wrk builds those requests as it starts its threads, before it
+# starts its clock.
+presign() { # NAME SECRET [COUNT]
+    local name=$1 key=$2 count=${3:-}
     "$whk" trigger payout.failed --secret "$key" --forward-to "$sink" --print >"$tmp/$name.req"
     awk 'b { print; next } /^$/ { b = 1 }' "$tmp/$name.req" | head -c -1 >"$tmp/$name.body"
     sed -n '2,/^$/p' "$tmp/$name.req" | sed '/^$/d' >"$tmp/$name.headers"
@@ -24,6 +27,28 @@ presign() { # NAME SECRET
         while IFS= read -r line; do
             printf 'wrk.headers["%s"] = "%s"\n' "${line%%: *}" "${line#*: }"
         done <"$tmp/$name.headers"
+        [[ -z $count ]] || python3 - "$tmp/$name.body" "$key" "$count" <<'EOF'
+import hashlib, hmac, json, random, string, sys, time
+body, key, count = open(sys.argv[1]).read(), sys.argv[2].encode(), int(sys.argv[3])
+parts = body.split(json.loads(body)["id"])
+t = int(time.time())
+ids = ["evt_" + "".join(random.choices(string.ascii_letters + string.digits, k=24)) for _ in range(count)]
+signatures = [hmac.new(key, f"{t}.{event_id.join(parts)}".encode(), hashlib.sha256).hexdigest() for event_id in ids]
+lua = lambda items: "{" + ",".join(f'"{item}"' for item in items) + "}"
+print("local parts = {" + ",".join(f"[==[{part}]==]" for part in parts) + "}")
+print(f"local ids, signatures = {lua(ids)}, {lua(signatures)}")
+print(f"""local requests, next_request = {{}}, 0
+function init(args)
+    for i = 1, #ids do
+        wrk.headers["Stripe-Signature"] = "t={t},v1=" .. signatures[i]
+        requests[i] = wrk.format(nil, nil, nil, table.concat(parts, ids[i]))
+    end
+end
+function request()
+    next_request = next_request % #requests + 1
+    return requests[next_request]
+end""")
+EOF
     } >"$tmp/$name.lua"
 }
 
@@ -36,6 +61,16 @@ import datetime, sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
 at = db.execute("SELECT max(updated_at) FROM deliveries WHERE state = 'delivered'").fetchone()[0]
 print(datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp())
+EOF
+}
+
+# When the first event in STORE arrived (Unix seconds): the start of a relay run, as listen's clock
+# saw it (wrk builds its requests before it sends the first one).
+first_arrival() { # STORE
+    python3 - "$1" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
+print(db.execute("SELECT min(at_ms) FROM events WHERE verdict = 'accepted'").fetchone()[0] / 1000)
 EOF
 }
 

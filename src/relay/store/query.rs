@@ -54,7 +54,9 @@ impl Store {
             Key::Seq(seq) => Some(*seq as i64),
             Key::EventId(id) => self
                 .conn
-                .query_row("SELECT seq FROM events WHERE event_id = ?1 ORDER BY seq DESC LIMIT 1", [id], |r| r.get(0))
+                .query_row("SELECT seq FROM event_ids WHERE event_id = ?1 ORDER BY seq DESC LIMIT 1", [id], |r| {
+                    r.get(0)
+                })
                 .optional()?,
         };
         let Some(seq) = seq else { return Ok(None) };
@@ -81,7 +83,7 @@ impl Store {
             bind("e.type GLOB ?", glob_to_sqlite(glob).into());
         }
         if let Some(id) = &filter.event_id {
-            bind("e.event_id = ?", id.clone().into());
+            bind("e.seq IN (SELECT seq FROM event_ids WHERE event_id = ?)", id.clone().into());
         }
         if let Some(provider) = &filter.provider {
             bind("e.provider = ?", provider.clone().into());
@@ -282,6 +284,7 @@ impl Store {
              (SELECT 1 FROM deliveries d WHERE d.seq = events.seq AND d.state = 'pending')";
         tx.execute(&format!("DELETE FROM attempts WHERE seq IN ({doomed})"), [cutoff])?;
         tx.execute(&format!("DELETE FROM deliveries WHERE seq IN ({doomed})"), [cutoff])?;
+        tx.execute(&format!("DELETE FROM event_ids WHERE seq IN ({doomed})"), [cutoff])?;
         let removed = tx.execute(&format!("DELETE FROM events WHERE seq IN ({doomed})"), [cutoff])?;
         tx.execute("UPDATE clock SET change = ?1, last_seq = ?2", [tick.change, tick.next_seq - 1])?;
         tx.commit()?;

@@ -81,6 +81,8 @@ pub(super) fn insert_event(
         record.body_len.min(i64::MAX as u64) as i64,
         record.source,
     ])?;
+    tx.prepare_cached("INSERT INTO event_ids(seq, event_id) VALUES (?1, ?2)")?
+        .execute(params![seq, record.event_id])?;
     let mut delivery = tx.prepare_cached(
         "INSERT OR IGNORE INTO deliveries(seq, target, state, reason, claimed_by, updated_at, change)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
