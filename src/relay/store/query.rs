@@ -299,15 +299,21 @@ impl Store {
 
     /// Claims the pending deliveries no live process is sending, for this process, oldest first.
     /// Returns them, and how many a live process (another pid) holds.
+    ///
+    /// It reads the deliveries from `clock.pending_from` on and raises that mark to the oldest one
+    /// still pending (or past the newest event), so the next claim starts there. The mark stays
+    /// true: a delivery becomes pending only as its event is stored, with a seq above every
+    /// other, or when a replay hands back one it claimed, which was pending at or above the mark.
     pub fn claim_pending(&mut self, only_seqs: Option<&[u64]>) -> Result<(Vec<(u64, String)>, usize)> {
         let me = std::process::id() as i64;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut mine = Vec::new();
         let mut held = 0;
+        let mut oldest_pending = None;
         {
             let mut statement = tx.prepare(
-                "SELECT d.seq, d.target, d.claimed_by FROM deliveries d
-                 JOIN events e ON e.seq = d.seq WHERE d.state = 'pending' ORDER BY d.seq",
+                "SELECT d.seq, d.target, d.claimed_by FROM deliveries d JOIN events e ON e.seq = d.seq
+                 WHERE d.seq >= (SELECT pending_from FROM clock) AND d.state = 'pending' ORDER BY d.seq",
             )?;
             let rows = statement.query_map([], |r| {
                 Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?))
@@ -315,6 +321,7 @@ impl Store {
             let mut alive: BTreeMap<i64, bool> = BTreeMap::new();
             for row in rows {
                 let (seq, target, owner) = row?;
+                oldest_pending.get_or_insert(seq);
                 if only_seqs.is_some_and(|only| !only.contains(&seq)) {
                     continue;
                 }
@@ -334,6 +341,10 @@ impl Store {
                 claim.execute(params![me, *seq as i64, target])?;
             }
         }
+        match oldest_pending {
+            Some(seq) => tx.execute("UPDATE clock SET pending_from = ?1", [seq as i64])?,
+            None => tx.execute("UPDATE clock SET pending_from = (SELECT coalesce(max(seq), 0) + 1 FROM events)", [])?,
+        };
         tx.commit()?;
         Ok((mine, held))
     }
