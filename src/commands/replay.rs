@@ -115,7 +115,8 @@ pub fn run(args: ReplayArgs) -> Result<Exit> {
             }
         }
     }
-    if let Some(store) = store.as_mut() {
+    // Whatever this run claimed (--pending) and did not settle goes back for a later run.
+    if let Some(store) = store.as_mut().filter(|_| items.iter().any(|item| item.pending_seq.is_some())) {
         store.release_claims()?;
     }
     if unreachable.is_some() {

@@ -106,8 +106,10 @@ impl Store {
                 clauses.push("e.verdict = 'accepted'".into());
                 clauses.push(
                     match status {
+                        // Nothing below the claims' mark is pending (see `claim_pending`).
                         StatusFilter::Pending => {
-                            "EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = e.seq AND d.state = 'pending')"
+                            "e.seq >= (SELECT pending_from FROM clock) AND \
+                             EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = e.seq AND d.state = 'pending')"
                         }
                         StatusFilter::Failed => {
                             "EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = e.seq AND d.state = 'failed')"
@@ -374,10 +376,12 @@ impl Store {
         Ok(())
     }
 
-    /// Releases this process's claims (a replay that ends without delivering them).
+    /// Releases this process's claims (a replay that ends without delivering them). They are all
+    /// at or above the claims' mark (see [`Store::claim_pending`]), so only those deliveries are read.
     pub fn release_claims(&mut self) -> Result<()> {
         self.conn.execute(
-            "UPDATE deliveries SET claimed_by = NULL WHERE claimed_by = ?1 AND state = 'pending'",
+            "UPDATE deliveries SET claimed_by = NULL
+             WHERE seq >= (SELECT pending_from FROM clock) AND claimed_by = ?1 AND state = 'pending'",
             [std::process::id() as i64],
         )?;
         Ok(())
