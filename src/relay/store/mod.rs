@@ -409,7 +409,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+fn migrate(conn: &mut Connection, path: &Path) -> rusqlite::Result<()> {
     let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if version >= MIGRATIONS.len() {
         return Ok(());
@@ -417,6 +417,14 @@ fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Another process may have migrated while this one waited for the lock.
     let version: usize = tx.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    if version > 0 && version < MIGRATIONS.len() {
+        // A step may copy a table (schema 4 copies the events): a pause worth a word.
+        eprintln!(
+            "whk: upgrading the event store {} to schema {} (once; a large store takes a few seconds)",
+            path.display(),
+            MIGRATIONS.len()
+        );
+    }
     for step in MIGRATIONS.iter().skip(version) {
         tx.execute_batch(step)?;
     }

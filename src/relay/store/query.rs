@@ -35,7 +35,7 @@ impl Store {
     fn connect(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| unusable(path, e))?;
-        configure(&conn).and_then(|_| migrate(&mut conn)).map_err(|e| unusable(path, e))?;
+        configure(&conn).and_then(|_| migrate(&mut conn, path)).map_err(|e| unusable(path, e))?;
         Ok(Store { conn, path: path.to_path_buf() })
     }
 
