@@ -1,5 +1,14 @@
-# Shell functions shared by bench/run and bench/listen-cpu. They expect $whk (the binary), $tmp (a
+# Shell functions shared by the bench scripts. They expect $whk (the binary), $tmp (a
 # scratch folder) and, for presign, $sink (the URL the request is printed for).
+
+# COUNT free loopback ports, on one line (bound together so that they differ, then released).
+free_ports() { # COUNT
+    python3 -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))' "$1"
+}
 
 # Waits for something to listen on a loopback port (10 s at most).
 wait_port() {
