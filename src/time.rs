@@ -74,7 +74,9 @@ pub fn utc_clock(at: SystemTime) -> String {
     clock(unix_ms(at), 0)
 }
 
-fn unix_millis(at: &str) -> Option<i64> {
+/// Milliseconds since the Unix epoch of an RFC 3339 time; None if it does not parse or is before
+/// the epoch.
+pub fn unix_millis(at: &str) -> Option<i64> {
     let time = humantime::parse_rfc3339_weak(at).ok()?;
     i64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_millis()).ok()
 }

@@ -42,7 +42,7 @@ pub struct Row {
 
 impl Row {
     pub fn new(record: Box<Record>) -> Row {
-        let at_ms = humantime::parse_rfc3339_weak(&record.at).map(unix_ms).unwrap_or(0);
+        let at_ms = crate::time::unix_millis(&record.at).unwrap_or(0);
         let headers = encode_headers(&record.headers);
         Row { record, at_ms, headers }
     }
