@@ -237,7 +237,7 @@ impl Connection {
         timer.as_mut().reset(deadline);
         let result = tokio::select! {
             biased;
-            result = self.exchange(fixed, own, &body, &keep) => Some(result),
+            result = self.exchange(fixed, own, &body, &keep, deadline) => Some(result),
             _ = timer.as_mut() => None,
         };
         self.deadline = Some(timer);
@@ -264,6 +264,7 @@ impl Connection {
         own: &[(&str, &str)],
         body: &[u8],
         keep: &impl Fn(u16) -> bool,
+        deadline: tokio::time::Instant,
     ) -> Result<Answer, Failure> {
         use tokio::io::AsyncWriteExt;
         self.out.clear();
@@ -271,7 +272,7 @@ impl Connection {
         loop {
             let reused = self.wire.stream.is_some();
             if !reused {
-                self.open().await?;
+                self.open(deadline).await?;
             }
             let stream = self.wire.stream.as_mut().expect("connected above");
             if let Err(err) = stream.write_all(&self.out).await {
@@ -339,7 +340,7 @@ impl Connection {
         }
         let write = async {
             if self.wire.stream.is_none() {
-                self.open().await?;
+                self.open(deadline).await?;
             }
             let stream = self.wire.stream.as_mut().expect("opened above");
             stream.write_all(&self.out).await.map_err(|err| self.failure(FailureKind::Closed, err.to_string()))
@@ -405,15 +406,16 @@ impl Connection {
         (FailureKind::Timeout, DeliveryError::Timeout { url, secs: self.timeout.as_secs_f64() })
     }
 
-    async fn open(&mut self) -> Result<(), Failure> {
-        self.wire.stream = Some(self.connect().await?);
+    /// Connects, and for https:// shakes hands, by `deadline` (the request's own).
+    async fn open(&mut self, deadline: tokio::time::Instant) -> Result<(), Failure> {
+        self.wire.stream = Some(self.connect(deadline).await?);
         self.wire.buf.clear();
         self.wire.pos = 0;
         self.served = 0;
         Ok(())
     }
 
-    async fn connect(&self) -> Result<Box<dyn Io>, Failure> {
+    async fn connect(&self, deadline: tokio::time::Instant) -> Result<Box<dyn Io>, Failure> {
         let target = &self.target;
         let mut last = None;
         let mut stream = None;
@@ -441,11 +443,12 @@ impl Connection {
         let io: Box<dyn Io> = match &target.tls {
             None => Box::new(tcp),
             // A TLS server answers the hello at once; a plain-HTTP one waits for a request line
-            // and would only ever show as a timeout.
+            // and would only ever show as a timeout. The handshake ends by the request's deadline
+            // at the latest, which the caller's own timer shares: at that instant this, polled
+            // first, names the handshake rather than the caller reporting a plain timeout.
             Some((connector, name)) => {
-                match tokio::time::timeout(self.timeout.min(TLS_HANDSHAKE_LIMIT), connector.connect(name.clone(), tcp))
-                    .await
-                {
+                let limit = deadline.min(tokio::time::Instant::now() + TLS_HANDSHAKE_LIMIT);
+                match tokio::time::timeout_at(limit, connector.connect(name.clone(), tcp)).await {
                     Ok(Ok(tls)) => Box::new(tls),
                     Ok(Err(err)) => return Err(self.failure(FailureKind::Connect, tls_reason(&target.shown, &err))),
                     Err(_) => {

@@ -19,6 +19,7 @@ const view = {
   detail: null, // the open event's full record
   pretty: true,
   more: false, // whether older events exist beyond the last page
+  shownFilters: null, // the filters (as a query string) the shown list was loaded with
 };
 
 function el(tag, props = {}, ...children) {
@@ -137,6 +138,11 @@ function restoreFilters() {
   }
 }
 
+// The form's filters changed since the shown list was loaded: its rows answer an older question.
+function listStale() {
+  return view.shownFilters !== filterParams().toString();
+}
+
 function rememberFilters() {
   const query = filterParams().toString();
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
@@ -144,26 +150,36 @@ function rememberFilters() {
 
 // ---- the list ----
 
+// Each fresh load takes a ticket; an answer that comes back after a newer load started is dropped,
+// so a slow answer to old filters never replaces the list the current filters asked for.
+let listTicket = 0;
+
 async function loadList({ older = false } = {}) {
-  const params = filterParams();
+  const filters = filterParams();
+  const shown = filters.toString();
+  const params = new URLSearchParams(filters);
   params.set('limit', String(PAGE_SIZE));
   if (older && view.events.length) params.set('before', String(view.events[view.events.length - 1].seq));
+  const ticket = older ? listTicket : ++listTicket;
   try {
     const { events } = await api(`/events?${params}`);
+    if (ticket !== listTicket) return;
     const selectedSeq = view.events[view.selected]?.seq;
     if (older) {
       view.events = view.events.concat(events);
     } else {
       // An unfiltered arrival shown while this request was on its way may be newer than the answer.
       const newest = events.length ? events[0].seq : -1;
-      const arrived = filtersActive() ? [] : view.events.filter((e) => e.seq > newest);
+      const arrived = filters.size || view.shownFilters !== shown ? [] : view.events.filter((e) => e.seq > newest);
       view.events = arrived.concat(events);
+      view.shownFilters = shown;
     }
     view.more = events.length === PAGE_SIZE;
     const keep = view.events.findIndex((e) => e.seq === selectedSeq);
     view.selected = keep >= 0 ? keep : Math.min(view.selected, view.events.length - 1);
     $('list-error').hidden = true;
   } catch (err) {
+    if (ticket !== listTicket) return;
     $('list-error').textContent = `Cannot load events (${err.message}).`;
     $('list-error').hidden = false;
   }
@@ -206,6 +222,8 @@ function renderList() {
   const current = view.events[view.selected];
   if (current) list.setAttribute('aria-activedescendant', `event-${current.seq}`);
   else list.removeAttribute('aria-activedescendant');
+  // Busy from a filter change until a list loaded with the new filters is shown.
+  list.setAttribute('aria-busy', String(listStale()));
   $('list-empty').hidden = view.events.length > 0;
   $('load-older').hidden = !view.more;
 }
@@ -238,8 +256,9 @@ function refreshStatusSoon() {
 
 function onArrival(summary) {
   refreshStatusSoon();
-  // The server owns the filter rules (they match `whk log`'s); with any filter set, ask it.
-  if (filtersActive()) return refreshListSoon();
+  // The server owns the filter rules (they match `whk log`'s); with any filter set, ask it. Ask it
+  // too while the filters just changed: the rows shown then answer the old filters.
+  if (filtersActive() || listStale()) return refreshListSoon();
   if (view.events.some((e) => e.seq === summary.seq)) return;
   view.events.unshift(summary);
   if (view.selected >= 0) view.selected++;
@@ -254,7 +273,7 @@ function onDelivery(update) {
     summary.attempts = (summary.attempts || 0) + 1;
     if (update.attempt && update.attempt.target) summary.target = update.attempt.target;
   }
-  if (filtersActive()) refreshListSoon();
+  if (filtersActive() || listStale()) refreshListSoon();
   else renderList();
   if (view.detail && view.detail.seq === update.seq) openEvent(update.seq, { keepEdits: true });
 }
@@ -551,6 +570,7 @@ function onKey(key) {
 let filterTimer = null;
 function onFilterChange() {
   clearTimeout(filterTimer);
+  $('events').setAttribute('aria-busy', 'true');
   filterTimer = setTimeout(() => {
     rememberFilters();
     loadList();
