@@ -143,6 +143,11 @@ function listStale() {
   return view.shownFilters !== filterParams().toString();
 }
 
+// The list shows every event, and the form asks for that still: arrivals can be added to it here.
+function showingEverything() {
+  return view.shownFilters === '' && !filtersActive();
+}
+
 function rememberFilters() {
   const query = filterParams().toString();
   history.replaceState(null, '', query ? `?${query}` : location.pathname);
@@ -170,7 +175,8 @@ async function loadList({ older = false } = {}) {
     } else {
       // An unfiltered arrival shown while this request was on its way may be newer than the answer.
       const newest = events.length ? events[0].seq : -1;
-      const arrived = filters.size || view.shownFilters !== shown ? [] : view.events.filter((e) => e.seq > newest);
+      const everything = shown === '' && view.shownFilters === '';
+      const arrived = everything ? view.events.filter((e) => e.seq > newest) : [];
       view.events = arrived.concat(events);
       view.shownFilters = shown;
     }
@@ -258,7 +264,7 @@ function onArrival(summary) {
   refreshStatusSoon();
   // The server owns the filter rules (they match `whk log`'s); with any filter set, ask it. Ask it
   // too while the filters just changed: the rows shown then answer the old filters.
-  if (filtersActive() || listStale()) return refreshListSoon();
+  if (!showingEverything()) return refreshListSoon();
   if (view.events.some((e) => e.seq === summary.seq)) return;
   view.events.unshift(summary);
   if (view.selected >= 0) view.selected++;
@@ -273,8 +279,8 @@ function onDelivery(update) {
     summary.attempts = (summary.attempts || 0) + 1;
     if (update.attempt && update.attempt.target) summary.target = update.attempt.target;
   }
-  if (filtersActive() || listStale()) refreshListSoon();
-  else renderList();
+  if (showingEverything()) renderList();
+  else refreshListSoon();
   if (view.detail && view.detail.seq === update.seq) openEvent(update.seq, { keepEdits: true });
 }
 
