@@ -50,7 +50,7 @@ pub fn now_iso() -> String {
 /// `14:03:22.123`: what a clock on this machine showed at an RFC 3339 time such as a record's
 /// arrival (the text itself when it is not one).
 pub fn local_clock(at: &str) -> String {
-    match unix_millis(at) {
+    match parse_unix_ms(at) {
         Some(ms) => clock(ms, crate::os::utc_offset_seconds(ms.div_euclid(1000))),
         None => at.to_string(),
     }
@@ -58,7 +58,7 @@ pub fn local_clock(at: &str) -> String {
 
 /// `2026-11-30 14:03:22.123 +01:00`: [`local_clock`] with the date and the zone's offset.
 pub fn local_datetime(at: &str) -> String {
-    match unix_millis(at) {
+    match parse_unix_ms(at) {
         Some(ms) => datetime(ms, crate::os::utc_offset_seconds(ms.div_euclid(1000))),
         None => at.to_string(),
     }
@@ -76,9 +76,8 @@ pub fn utc_clock(at: SystemTime) -> String {
 
 /// Milliseconds since the Unix epoch of an RFC 3339 time; None if it does not parse or is before
 /// the epoch.
-pub fn unix_millis(at: &str) -> Option<i64> {
-    let time = humantime::parse_rfc3339_weak(at).ok()?;
-    i64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_millis()).ok()
+pub fn parse_unix_ms(at: &str) -> Option<i64> {
+    humantime::parse_rfc3339_weak(at).ok().filter(|time| *time >= UNIX_EPOCH).map(unix_ms)
 }
 
 fn clock(ms: i64, offset: i64) -> String {
@@ -100,7 +99,7 @@ mod tests {
 
     #[test]
     fn local_times_shift_by_the_zone_offset() {
-        let ms = unix_millis("2026-11-30T23:30:05.042Z").unwrap();
+        let ms = parse_unix_ms("2026-11-30T23:30:05.042Z").unwrap();
         assert_eq!(clock(ms, 0), "23:30:05.042");
         assert_eq!(clock(ms, 3600), "00:30:05.042", "past midnight east of UTC");
         assert_eq!(clock(ms, -3 * 3600), "20:30:05.042");

@@ -432,7 +432,7 @@ impl<'de> serde::Deserialize<'de> for MaybeText {
 
 /// Which secret verified the request: `local` (whk's own) or `provider-secret`.
 fn check(inbound: &Inbound, received: &Received) -> Result<&'static str, String> {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let now = crate::time::unix_now();
     let tolerance = crate::signing::DEFAULT_TOLERANCE;
     let mut reason = match verify(received, &inbound.local_secret, tolerance, now) {
         Ok(()) => return Ok("local"),

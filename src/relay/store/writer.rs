@@ -2,6 +2,8 @@
 //! transaction (group commit) before their acknowledgements go out, and notices a store file that
 //! was removed or replaced under it.
 
+use std::sync::LazyLock;
+
 use super::*;
 
 /// Where a write transaction stands: the change counter its rows carry and the seq its first
@@ -26,10 +28,13 @@ pub(super) const LATEST_CHANGE: &str = "max(
 /// The next transaction's counter and first seq. Seqs never repeat, even after pruning took the
 /// newest events (`clock.last_seq` remembers them).
 pub(super) fn tick(tx: &rusqlite::Transaction) -> rusqlite::Result<Tick> {
-    tx.prepare_cached(&format!(
-        "SELECT {LATEST_CHANGE} + 1, max((SELECT last_seq FROM clock), coalesce((SELECT max(seq) FROM events), 0)) + 1"
-    ))?
-    .query_row([], |r| Ok(Tick { change: r.get(0)?, next_seq: r.get(1)? }))
+    // Formatted once: every commit runs it.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {LATEST_CHANGE} + 1, max((SELECT last_seq FROM clock), coalesce((SELECT max(seq) FROM events), 0)) + 1"
+        )
+    });
+    tx.prepare_cached(&SQL)?.query_row([], |r| Ok(Tick { change: r.get(0)?, next_seq: r.get(1)? }))
 }
 
 /// A record with its columns that take work to compute (arrival in ms, headers as JSON) computed
@@ -42,7 +47,7 @@ pub struct Row {
 
 impl Row {
     pub fn new(record: Box<Record>) -> Row {
-        let at_ms = crate::time::unix_millis(&record.at).unwrap_or(0);
+        let at_ms = crate::time::parse_unix_ms(&record.at).unwrap_or(0);
         let headers = encode_headers(&record.headers);
         Row { record, at_ms, headers }
     }
