@@ -61,25 +61,18 @@ EOF
     } >"$tmp/$name.lua"
 }
 
-# When the last delivery in STORE was recorded (Unix seconds): the end of a relay run, as listen's
-# clock saw it. Timing the run with `date` after polling the store would add the polling script's
-# own run time (a count over the events table takes about 0.25 s at 120,000 events).
-last_delivery() { # STORE
+# A relay run's window as listen's clock saw it, in Unix seconds: when the first event in STORE
+# arrived, and when its last delivery was recorded. (wrk builds its requests before it sends the
+# first one; timing the end with `date` after polling the store would add the polling script's own
+# run time, about 0.25 s for a count over 120,000 events.)
+relay_window() { # STORE
     python3 - "$1" <<'EOF'
 import datetime, sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
-at = db.execute("SELECT max(updated_at) FROM deliveries WHERE state = 'delivered'").fetchone()[0]
-print(datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp())
-EOF
-}
-
-# When the first event in STORE arrived (Unix seconds): the start of a relay run, as listen's clock
-# saw it (wrk builds its requests before it sends the first one).
-first_arrival() { # STORE
-    python3 - "$1" <<'EOF'
-import sqlite3, sys
-db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
-print(db.execute("SELECT min(at_ms) FROM events WHERE verdict = 'accepted'").fetchone()[0] / 1000)
+first = db.execute("SELECT min(at_ms) FROM events WHERE verdict = 'accepted'").fetchone()[0] / 1000
+last = db.execute("SELECT max(updated_at) FROM deliveries WHERE state = 'delivered'").fetchone()[0]
+last = datetime.datetime.strptime(last, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+print(first, last.timestamp())
 EOF
 }
 
